@@ -1,0 +1,23 @@
+"""Stratified train/validation splits carved out of a training set."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from gimefive_lib.data.faceset import FaceSet
+
+
+def stratified_split_indices(labels: np.ndarray, val_fraction: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(train_index, val_index)`` with the class proportions kept in both parts."""
+    if not 0.0 < val_fraction < 1.0:
+        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")
+    index = np.arange(len(labels))
+    train_idx, val_idx = train_test_split(index, test_size=val_fraction, stratify=labels, random_state=seed)
+    return np.sort(train_idx), np.sort(val_idx)
+
+
+def train_val_split(faces: FaceSet, val_fraction: float = 0.1, seed: int = 0) -> tuple[FaceSet, FaceSet]:
+    """Split a training FaceSet into stratified train and validation parts."""
+    train_idx, val_idx = stratified_split_indices(faces.labels, val_fraction, seed)
+    return faces.subset(train_idx, f"{faces.name}-train"), faces.subset(val_idx, f"{faces.name}-val")

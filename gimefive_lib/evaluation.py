@@ -1,0 +1,60 @@
+"""Predictions and the metrics reported for a model: accuracy, per-class accuracy, macro F1, confusion matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.metrics import confusion_matrix, f1_score
+from torch import nn
+
+from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.devices import autocast
+from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
+from gimefive_lib.preprocess import normalize_batch
+
+
+@torch.no_grad()
+def predict_proba(
+    model: nn.Module, faces: FaceSet | np.ndarray, device: torch.device | str = "cpu", batch_size: int = 256,
+    flip_tta: bool = False,
+) -> np.ndarray:
+    """Class probabilities ``(N, 6)`` for uint8 faces; ``flip_tta`` averages with the mirrored faces."""
+    images = faces.images if isinstance(faces, FaceSet) else np.asarray(faces, dtype=np.uint8)
+    device = torch.device(device)
+    model.eval()
+    out = []
+    for start in range(0, len(images), batch_size):
+        x = normalize_batch(torch.from_numpy(images[start : start + batch_size]).to(device))
+        with autocast(device):
+            logits = model(x).float()
+            if flip_tta:
+                logits = (logits.softmax(1) + model(x.flip(3)).float().softmax(1)) / 2
+                out.append(logits.cpu())
+                continue
+        out.append(logits.softmax(1).cpu())
+    return torch.cat(out).numpy() if out else np.zeros((0, NUM_CLASSES), dtype=np.float32)
+
+
+def classification_report(labels: np.ndarray, predictions: np.ndarray) -> dict:
+    """Accuracy, per-class accuracy (by emotion name), macro F1, confusion matrix (rows = truth) and n."""
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    cm = confusion_matrix(labels, predictions, labels=list(range(NUM_CLASSES)))
+    support = cm.sum(axis=1)
+    per_class = {
+        name: (float(cm[i, i] / support[i]) if support[i] else None) for i, name in enumerate(EMOTIONS)
+    }
+    return {
+        "accuracy": float((labels == predictions).mean()) if len(labels) else float("nan"),
+        "per_class_accuracy": per_class,
+        "macro_f1": float(f1_score(labels, predictions, labels=list(range(NUM_CLASSES)), average="macro", zero_division=0)),
+        "confusion_matrix": cm.tolist(),
+        "n": int(len(labels)),
+    }
+
+
+def evaluate_model(
+    model: nn.Module, faces: FaceSet, device: torch.device | str = "cpu", flip_tta: bool = True, batch_size: int = 256
+) -> dict:
+    """Evaluate a model on a FaceSet and return :func:`classification_report` of its predictions."""
+    probs = predict_proba(model, faces, device, batch_size=batch_size, flip_tta=flip_tta)
+    return classification_report(faces.labels, probs.argmax(1))

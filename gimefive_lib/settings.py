@@ -1,0 +1,66 @@
+"""One settings object, read from ``GIMEFIVE_*`` environment variables with documented defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+SHIPPED_CHECKPOINT = PACKAGE_DIR / "weights" / "gimefive_rafdb.pt"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives and how the suite runs.
+
+    | variable | meaning | default |
+    | --- | --- | --- |
+    | ``GIMEFIVE_DATA`` | root of real datasets (``RAF-DB/``, ``fer2013/`` ...); unset = synthetic faces | unset |
+    | ``GIMEFIVE_DATASET`` | which dataset the notebooks use when ``GIMEFIVE_DATA`` is set | ``rafdb`` |
+    | ``GIMEFIVE_FAST`` | ``1`` = small sizes and few epochs (CI, nbval) | ``0`` |
+    | ``GIMEFIVE_CACHE`` | folder for decoded-image caches and landmark caches | ``~/.cache/gimefive`` |
+    | ``GIMEFIVE_RUNS`` | folder for checkpoints and histories the notebooks write | ``<project>/build/runs`` |
+    | ``GIMEFIVE_FIGURES`` | folder the notebooks save figures into | ``<project>/figures`` |
+    | ``GIMEFIVE_DEVICE`` | ``auto`` (cuda > mps > cpu), ``cpu``, ``cuda``, ``cuda:1``, ``mps`` | ``auto`` |
+    | ``GIMEFIVE_SEED`` | seed for data generation, splits and training | ``0`` |
+    | ``GIMEFIVE_CHECKPOINT`` | GiMeFive checkpoint for real faces | the shipped RAF-DB checkpoint |
+    """
+
+    data_root: Path | None = None
+    dataset: str = "rafdb"
+    fast: bool = False
+    cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "gimefive")
+    runs_dir: Path = PROJECT_DIR / "build" / "runs"
+    figures_dir: Path = PROJECT_DIR / "figures"
+    device: str = "auto"
+    seed: int = 0
+    checkpoint: Path = SHIPPED_CHECKPOINT
+
+    @property
+    def uses_real_data(self) -> bool:
+        """True when a real dataset root was configured."""
+        return self.data_root is not None
+
+
+def get_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build the settings from the environment (``os.environ`` unless given)."""
+    env = os.environ if environ is None else environ
+    defaults = Settings()
+    data = env.get("GIMEFIVE_DATA")
+    return Settings(
+        data_root=Path(data).expanduser() if data else None,
+        dataset=env.get("GIMEFIVE_DATASET", defaults.dataset).lower(),
+        fast=_flag(env.get("GIMEFIVE_FAST")),
+        cache_dir=Path(env.get("GIMEFIVE_CACHE", defaults.cache_dir)).expanduser(),
+        runs_dir=Path(env.get("GIMEFIVE_RUNS", defaults.runs_dir)).expanduser(),
+        figures_dir=Path(env.get("GIMEFIVE_FIGURES", defaults.figures_dir)).expanduser(),
+        device=env.get("GIMEFIVE_DEVICE", defaults.device),
+        seed=int(env.get("GIMEFIVE_SEED", defaults.seed)),
+        checkpoint=Path(env.get("GIMEFIVE_CHECKPOINT", defaults.checkpoint)).expanduser(),
+    )

@@ -1,0 +1,62 @@
+"""Atomic checkpoints (temp file + rename) and loading a trained model back from one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from gimefive_lib.models import build_model
+
+
+def save_atomic(state: dict, path: str | Path) -> Path:
+    """Write ``state`` with ``torch.save`` so that ``path`` is either the old or the new file, never half of one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(state, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_checkpoint(path: str | Path) -> dict:
+    """Load a checkpoint dictionary on the CPU; a missing or foreign file raises a clear error."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: checkpoint not found")
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    if not isinstance(state, dict) or "model" not in state or "model_name" not in state:
+        raise ValueError(f"{path}: not a gimefive_lib checkpoint (expected keys 'model' and 'model_name')")
+    return state
+
+
+def load_model(path: str | Path, device: torch.device | str = "cpu", expect: str | None = None) -> tuple[nn.Module, dict]:
+    """Rebuild the model stored in a checkpoint, in eval mode on ``device``; returns ``(model, checkpoint)``.
+
+    ``expect`` names the architecture the caller needs; a checkpoint of another model raises ValueError.
+    """
+    state = read_checkpoint(path)
+    if expect is not None and state["model_name"] != expect:
+        raise ValueError(f"{path}: checkpoint holds a {state['model_name']!r} model, expected {expect!r}")
+    model = build_model(state["model_name"])
+    weights = {k: v.float() if v.is_floating_point() else v for k, v in state["model"].items()}
+    model.load_state_dict(weights)
+    return model.to(device).eval(), state
+
+
+def export_weights(checkpoint: str | Path, output: str | Path, half: bool = True, extra: dict | None = None) -> Path:
+    """Strip a training checkpoint to model weights + metadata (fp16 by default) for shipping."""
+    state = read_checkpoint(checkpoint)
+    weights = {k: v.half() if half and v.is_floating_point() else v for k, v in state["model"].items()}
+    keep = {k: state[k] for k in ("model_name", "config", "epoch", "best_val_accuracy", "history") if k in state}
+    return save_atomic({**keep, **(extra or {}), "model": weights}, output)

@@ -1,0 +1,68 @@
+"""Ready models for the notebooks: load a saved checkpoint when there is one, train only otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from torch import nn
+
+from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.data.splits import train_val_split
+from gimefive_lib.devices import select_device
+from gimefive_lib.settings import Settings, get_settings
+from gimefive_lib.training.checkpoint import load_model
+from gimefive_lib.training.config import TrainConfig
+from gimefive_lib.training.trainer import Trainer
+
+
+@dataclass
+class SyntheticData:
+    """The synthetic default: train and validation (carved from train) and a test split of other identities."""
+
+    train: FaceSet
+    val: FaceSet
+    test: FaceSet
+
+
+def synthetic_data(settings: Settings | None = None) -> SyntheticData:
+    """Synthetic train/val/test faces; fast mode uses fewer faces."""
+    from gimefive_lib.data.synthetic import synthetic_splits
+
+    settings = settings or get_settings()
+    n_train, n_test = (1200, 300) if settings.fast else (6000, 1200)
+    train, test = synthetic_splits(n_train, n_test, seed=settings.seed)
+    train, val = train_val_split(train, 0.15, seed=settings.seed)
+    return SyntheticData(train, val, test)
+
+
+def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn.Module, list[dict]]:
+    """The model in ``config.out_dir/best.pt`` if it exists, else train it first; returns ``(model, history)``."""
+    best = Path(config.out_dir) / "best.pt"
+    if not best.exists():
+        Trainer(config).fit(train, val, resume=True)
+    model, state = load_model(best, select_device(config.device))
+    return model, state["history"]
+
+
+def synthetic_config(settings: Settings | None = None, model: str = "gimefive") -> TrainConfig:
+    """The training settings used for models on the synthetic faces (fewer epochs in fast mode)."""
+    settings = settings or get_settings()
+    epochs = 6 if settings.fast else 15
+    out = settings.runs_dir / f"synthetic-{model}{'-fast' if settings.fast else ''}"
+    return TrainConfig(model=model, epochs=epochs, lr=2e-3, seed=settings.seed, device=settings.device, out_dir=str(out))
+
+
+def synthetic_model(settings: Settings | None = None, model: str = "gimefive") -> tuple[nn.Module, SyntheticData]:
+    """A model trained on the synthetic faces (trained once, then loaded) and the data it was trained on."""
+    settings = settings or get_settings()
+    data = synthetic_data(settings)
+    trained, _ = load_or_train(synthetic_config(settings, model), data.train, data.val)
+    return trained, data
+
+
+def shipped_model(settings: Settings | None = None) -> nn.Module:
+    """GiMeFive trained on RAF-DB (the shipped checkpoint, or ``GIMEFIVE_CHECKPOINT``), in eval mode."""
+    settings = settings or get_settings()
+    model, _ = load_model(settings.checkpoint, select_device(settings.device), expect="gimefive")
+    return model
