@@ -53,3 +53,17 @@ def autocast(device: torch.device, enabled: bool = True) -> contextlib.AbstractC
 def use_channels_last(device: torch.device) -> bool:
     """channels_last pays off on CUDA and on CPUs with bf16 support."""
     return device.type == "cuda" or (device.type == "cpu" and cpu_supports_bf16())
+
+
+def device_report(preferred: str | None = "auto") -> dict:
+    """What this machine offers for training: device, GPU name, precision, channels_last, CPU threads."""
+    device = select_device(preferred)
+    dtype = autocast_dtype(device)
+    return {
+        "device": str(device),
+        "gpu": torch.cuda.get_device_name(device) if device.type == "cuda" else None,
+        "gpus": torch.cuda.device_count(),
+        "mixed_precision": str(dtype).replace("torch.", "") if dtype else "off (fp32)",
+        "channels_last": use_channels_last(device),
+        "cpu_threads": torch.get_num_threads(),
+    }

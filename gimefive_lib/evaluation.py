@@ -15,7 +15,10 @@ from gimefive_lib.preprocess import normalize_batch
 
 @torch.no_grad()
 def predict_proba(
-    model: nn.Module, faces: FaceSet | np.ndarray, device: torch.device | str = "cpu", batch_size: int = 256,
+    model: nn.Module,
+    faces: FaceSet | np.ndarray,
+    device: torch.device | str = "cpu",
+    batch_size: int = 256,
     flip_tta: bool = False,
 ) -> np.ndarray:
     """Class probabilities ``(N, 6)`` for uint8 faces; ``flip_tta`` averages with the mirrored faces."""
@@ -40,13 +43,13 @@ def classification_report(labels: np.ndarray, predictions: np.ndarray) -> dict:
     labels, predictions = np.asarray(labels), np.asarray(predictions)
     cm = confusion_matrix(labels, predictions, labels=list(range(NUM_CLASSES)))
     support = cm.sum(axis=1)
-    per_class = {
-        name: (float(cm[i, i] / support[i]) if support[i] else None) for i, name in enumerate(EMOTIONS)
-    }
+    per_class = {name: (float(cm[i, i] / support[i]) if support[i] else None) for i, name in enumerate(EMOTIONS)}
     return {
         "accuracy": float((labels == predictions).mean()) if len(labels) else float("nan"),
         "per_class_accuracy": per_class,
-        "macro_f1": float(f1_score(labels, predictions, labels=list(range(NUM_CLASSES)), average="macro", zero_division=0)),
+        "macro_f1": float(
+            f1_score(labels, predictions, labels=list(range(NUM_CLASSES)), average="macro", zero_division=0)
+        ),
         "confusion_matrix": cm.tolist(),
         "n": int(len(labels)),
     }

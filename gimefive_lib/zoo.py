@@ -7,8 +7,9 @@ from pathlib import Path
 
 from torch import nn
 
+from gimefive_lib.data import DatasetError, get_loader
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.splits import train_val_split
+from gimefive_lib.data.splits import stratified_split_indices, train_val_split
 from gimefive_lib.devices import select_device
 from gimefive_lib.settings import Settings, get_settings
 from gimefive_lib.training.checkpoint import load_model
@@ -17,23 +18,44 @@ from gimefive_lib.training.trainer import Trainer
 
 
 @dataclass
-class SyntheticData:
-    """The synthetic default: train and validation (carved from train) and a test split of other identities."""
+class DataSplits:
+    """Train, validation (carved from train) and test faces; ``test`` is None where a dataset has no test split."""
 
     train: FaceSet
     val: FaceSet
-    test: FaceSet
+    test: FaceSet | None
 
 
-def synthetic_data(settings: Settings | None = None) -> SyntheticData:
-    """Synthetic train/val/test faces; fast mode uses fewer faces."""
+def synthetic_data(settings: Settings | None = None) -> DataSplits:
+    """Synthetic train/val/test faces (test faces have other identities); fast mode uses fewer faces."""
     from gimefive_lib.data.synthetic import synthetic_splits
 
     settings = settings or get_settings()
     n_train, n_test = (1200, 300) if settings.fast else (6000, 1200)
     train, test = synthetic_splits(n_train, n_test, seed=settings.seed)
     train, val = train_val_split(train, 0.15, seed=settings.seed)
-    return SyntheticData(train, val, test)
+    return DataSplits(train, val, test)
+
+
+def real_data(settings: Settings) -> DataSplits:
+    """The configured real dataset: its train split (validation carved from it) and its test split if present."""
+    loader = get_loader(settings.dataset)
+    faces = loader.load(settings.data_root, "train", cache_dir=settings.cache_dir)
+    if settings.fast:
+        faces = faces.subset(stratified_split_indices(faces.labels, 2000 / len(faces), settings.seed)[1])
+    train, val = train_val_split(faces, 0.1, seed=settings.seed)
+    try:
+        test = loader.load(settings.data_root, "test", cache_dir=settings.cache_dir)
+    except DatasetError as error:
+        print(f"no test split: {error}")
+        test = None
+    return DataSplits(train, val, test)
+
+
+def notebook_data(settings: Settings | None = None) -> DataSplits:
+    """The data the notebooks use: the real dataset when ``GIMEFIVE_DATA`` is set, the synthetic faces otherwise."""
+    settings = settings or get_settings()
+    return real_data(settings) if settings.uses_real_data else synthetic_data(settings)
 
 
 def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn.Module, list[dict]]:
@@ -50,10 +72,22 @@ def synthetic_config(settings: Settings | None = None, model: str = "gimefive") 
     settings = settings or get_settings()
     epochs = 6 if settings.fast else 15
     out = settings.runs_dir / f"synthetic-{model}{'-fast' if settings.fast else ''}"
-    return TrainConfig(model=model, epochs=epochs, lr=2e-3, seed=settings.seed, device=settings.device, out_dir=str(out))
+    return TrainConfig(
+        model=model, epochs=epochs, lr=2e-3, seed=settings.seed, device=settings.device, out_dir=str(out)
+    )
 
 
-def synthetic_model(settings: Settings | None = None, model: str = "gimefive") -> tuple[nn.Module, SyntheticData]:
+def notebook_config(settings: Settings | None = None, model: str = "gimefive") -> TrainConfig:
+    """Training settings for the notebooks' data: the synthetic config, or 40 epochs (2 in fast mode) on real data."""
+    settings = settings or get_settings()
+    if not settings.uses_real_data:
+        return synthetic_config(settings, model)
+    out = settings.runs_dir / f"{settings.dataset}-{model}{'-fast' if settings.fast else ''}"
+    epochs = 2 if settings.fast else 40
+    return TrainConfig(model=model, epochs=epochs, seed=settings.seed, device=settings.device, out_dir=str(out))
+
+
+def synthetic_model(settings: Settings | None = None, model: str = "gimefive") -> tuple[nn.Module, DataSplits]:
     """A model trained on the synthetic faces (trained once, then loaded) and the data it was trained on."""
     settings = settings or get_settings()
     data = synthetic_data(settings)

@@ -11,7 +11,9 @@ from gimefive_lib.settings import get_settings
 
 def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
     """``--dataset``, ``--root``, ``--size``, ``--skip-corrupt``, ``--no-cache``."""
-    parser.add_argument("--dataset", default="synthetic", help="rafdb, fer2013, ckplus, folder, fer-gimefive or synthetic")
+    parser.add_argument(
+        "--dataset", default="synthetic", help="rafdb, fer2013, ckplus, folder, fer-gimefive or synthetic"
+    )
     parser.add_argument("--root", type=Path, help="dataset folder (default: $GIMEFIVE_DATA)")
     parser.add_argument("--size", type=int, default=64, help="face side length in pixels")
     parser.add_argument("--skip-corrupt", action="store_true", help="skip corrupt images and report them")

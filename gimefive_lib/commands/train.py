@@ -47,8 +47,13 @@ def register(subparsers) -> None:
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """The TrainConfig the parsed arguments describe."""
     common = dict(
-        model=args.model, epochs=args.epochs, seed=args.seed, device=args.device, amp=not args.no_amp,
-        out_dir=str(args.out), progress=not args.no_progress,
+        model=args.model,
+        epochs=args.epochs,
+        seed=args.seed,
+        device=args.device,
+        amp=not args.no_amp,
+        out_dir=str(args.out),
+        progress=not args.no_progress,
     )
     if args.paper:
         return TrainConfig.paper(**common)
@@ -56,8 +61,14 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         flip=not args.no_flip, rotation=args.rotation, shift=args.shift, scale=args.scale, erasing=args.erasing
     )
     return TrainConfig(
-        batch_size=args.batch_size, optimizer=args.optimizer, lr=args.lr, weight_decay=args.weight_decay,
-        schedule=args.schedule, label_smoothing=args.label_smoothing, augment=augment, patience=args.patience,
+        batch_size=args.batch_size,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        weight_decay=args.weight_decay,
+        schedule=args.schedule,
+        label_smoothing=args.label_smoothing,
+        augment=augment,
+        patience=args.patience,
         **common,
     )
 
@@ -67,11 +78,14 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     faces = load_faces(args, "train")
     train, val = train_val_split(faces, args.val_fraction, seed=args.seed)
+    trainer = Trainer(config)  # joins the torchrun process group, if any
     if dist_utils.is_main_process():
         print(f"{faces.name}: {len(train)} train / {len(val)} validation faces; model {config.model}", flush=True)
-    history = Trainer(config).fit(train, val, resume=args.resume)
+    history = trainer.fit(train, val, resume=args.resume)
     if dist_utils.is_main_process() and history:
         best = max(history, key=lambda row: row["val_accuracy"])
-        print(json.dumps({"best_epoch": best["epoch"], "best_val_accuracy": best["val_accuracy"], "out": str(args.out)}))
+        print(
+            json.dumps({"best_epoch": best["epoch"], "best_val_accuracy": best["val_accuracy"], "out": str(args.out)})
+        )
     dist_utils.cleanup()
     return 0

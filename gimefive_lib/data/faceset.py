@@ -29,7 +29,9 @@ class FaceSet:
 
     def __post_init__(self) -> None:
         if self.images.ndim != 3 or self.images.dtype != np.uint8:
-            raise ValueError(f"{self.name}: images must be (N, H, W) uint8, got {self.images.shape} {self.images.dtype}")
+            raise ValueError(
+                f"{self.name}: images must be (N, H, W) uint8, got {self.images.shape} {self.images.dtype}"
+            )
         if len(self.labels) != len(self.images):
             raise ValueError(f"{self.name}: {len(self.images)} images but {len(self.labels)} labels")
         self.labels = np.asarray(self.labels, dtype=np.int64)
@@ -78,7 +80,7 @@ class FaceSet:
                 labels=data["labels"],
                 name=name,
                 sources=data["sources"].tolist(),
-                masks=data["masks"] if "masks" in data else None,
-                landmarks=data["landmarks"] if "landmarks" in data else None,
+                masks=data.get("masks", None),
+                landmarks=data.get("landmarks", None),
                 report=dict(report or {}),
             )

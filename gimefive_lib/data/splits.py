@@ -8,7 +8,9 @@ from sklearn.model_selection import train_test_split
 from gimefive_lib.data.faceset import FaceSet
 
 
-def stratified_split_indices(labels: np.ndarray, val_fraction: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split_indices(
+    labels: np.ndarray, val_fraction: float = 0.1, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(train_index, val_index)`` with the class proportions kept in both parts."""
     if not 0.0 < val_fraction < 1.0:
         raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")

@@ -1,4 +1,4 @@
-"""Per-sample augmentation of whole batches on the training device: flip, affine (crop/shift, rotation, scale), erasing."""
+"""Per-sample augmentation of whole batches on the device: flip, affine (shift, rotation, scale), erasing."""
 
 from __future__ import annotations
 
@@ -55,7 +55,12 @@ def _erase(x: Tensor, probability: float, generator: torch.Generator) -> Tensor:
     x0 = torch.rand(n, generator=generator, device=device) * (w - ew)
     ys = torch.arange(h, device=device).view(1, h, 1)
     xs = torch.arange(w, device=device).view(1, 1, w)
-    inside = (ys >= y0.view(n, 1, 1)) & (ys < (y0 + eh).view(n, 1, 1)) & (xs >= x0.view(n, 1, 1)) & (xs < (x0 + ew).view(n, 1, 1))
+    inside = (
+        (ys >= y0.view(n, 1, 1))
+        & (ys < (y0 + eh).view(n, 1, 1))
+        & (xs >= x0.view(n, 1, 1))
+        & (xs < (x0 + ew).view(n, 1, 1))
+    )
     chosen = torch.rand(n, generator=generator, device=device) < probability
     mask = (inside & chosen.view(n, 1, 1)).unsqueeze(1)
     noise = torch.rand(x.shape, generator=generator, device=device)

@@ -40,7 +40,9 @@ def read_checkpoint(path: str | Path) -> dict:
     return state
 
 
-def load_model(path: str | Path, device: torch.device | str = "cpu", expect: str | None = None) -> tuple[nn.Module, dict]:
+def load_model(
+    path: str | Path, device: torch.device | str = "cpu", expect: str | None = None
+) -> tuple[nn.Module, dict]:
     """Rebuild the model stored in a checkpoint, in eval mode on ``device``; returns ``(model, checkpoint)``.
 
     ``expect`` names the architecture the caller needs; a checkpoint of another model raises ValueError.

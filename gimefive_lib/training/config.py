@@ -45,7 +45,15 @@ class TrainConfig:
     def paper(cls, **overrides) -> TrainConfig:
         """The paper's own protocol: SGD lr 1e-3, momentum 0.9, wd 1e-4, batch 16, flip only, patience 15."""
         base = dict(
-            optimizer="sgd", lr=1e-3, weight_decay=1e-4, batch_size=16, schedule="constant", label_smoothing=0.0,
-            augment=AugmentConfig.paper(), patience=15, epochs=80, flip_tta=False,
+            optimizer="sgd",
+            lr=1e-3,
+            weight_decay=1e-4,
+            batch_size=16,
+            schedule="constant",
+            label_smoothing=0.0,
+            augment=AugmentConfig.paper(),
+            patience=15,
+            epochs=80,
+            flip_tta=False,
         )
         return cls(**{**base, **overrides})

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DistributedSampler, RandomSampler
+from torch.utils.data import DistributedSampler
 from tqdm.auto import tqdm
 
 from gimefive_lib.data.faceset import FaceSet
@@ -24,7 +24,16 @@ from gimefive_lib.training.augment import augment_batch
 from gimefive_lib.training.checkpoint import read_checkpoint, save_atomic
 from gimefive_lib.training.config import TrainConfig
 
-HISTORY_FIELDS = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds", "images_per_second"]
+HISTORY_FIELDS = [
+    "epoch",
+    "train_loss",
+    "train_accuracy",
+    "val_loss",
+    "val_accuracy",
+    "lr",
+    "seconds",
+    "images_per_second",
+]
 
 
 def seed_everything(seed: int) -> None:
@@ -47,6 +56,18 @@ def _set_rng_state(state: dict) -> None:
     torch.set_rng_state(state["torch"])
     if "cuda" in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
+
+
+RESUME_FREE_FIELDS = {"device", "progress", "out_dir"}
+
+
+def _check_same_run(saved: dict, config: TrainConfig, path: Path) -> None:
+    """A resumed run must keep the settings that shape it (epochs fix the schedule, for one)."""
+    current = config.to_dict()
+    changed = sorted(k for k in current if k not in RESUME_FREE_FIELDS and saved.get(k) != current[k])
+    if changed:
+        details = ", ".join(f"{k}: {saved.get(k)!r} -> {current[k]!r}" for k in changed)
+        raise ValueError(f"{path}: cannot resume with changed settings ({details}); use a new --out folder")
 
 
 class Trainer:
@@ -108,17 +129,16 @@ class Trainer:
         model = self.model
         ddp = dist_utils.world_size() > 1
         if ddp:
-            model = DistributedDataParallel(model, device_ids=[self.device.index] if self.device.type == "cuda" else None)
+            model = DistributedDataParallel(
+                model, device_ids=[self.device.index] if self.device.type == "cuda" else None
+            )
         optimizer = self._optimizer(model)
         images = torch.from_numpy(train.images)
         labels = torch.from_numpy(train.labels)
         if self.device.type == "cuda":
             images, labels = images.to(self.device), labels.to(self.device)
-        sampler = (
-            DistributedSampler(range(len(train)), shuffle=True, seed=cfg.seed, drop_last=True)
-            if ddp else RandomSampler(range(len(train)))
-        )
-        steps_per_epoch = len(sampler) // cfg.batch_size or 1
+        sampler = DistributedSampler(range(len(train)), shuffle=True, seed=cfg.seed, drop_last=True) if ddp else None
+        steps_per_epoch = (len(sampler) if ddp else len(train)) // cfg.batch_size or 1
         scheduler = self._scheduler(optimizer, steps_per_epoch)
         scaler = torch.amp.GradScaler(enabled=self.amp_dtype == torch.float16)
         criterion = nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
@@ -126,6 +146,7 @@ class Trainer:
         last_path, best_path = self.out_dir / "last.pt", self.out_dir / "best.pt"
         if resume and last_path.exists():
             state = read_checkpoint(last_path)
+            _check_same_run(state["config"], cfg, last_path)
             self.model.load_state_dict(state["model"])
             optimizer.load_state_dict(state["optimizer"])
             scheduler.load_state_dict(state["scheduler"])
@@ -141,8 +162,14 @@ class Trainer:
         for epoch in range(start_epoch, cfg.epochs):
             if ddp:
                 sampler.set_epoch(epoch)
-            generator = torch.Generator(device=self.device).manual_seed(cfg.seed * 1000 + epoch * 7919 + dist_utils.rank())
-            order = torch.tensor(list(sampler)) if ddp else torch.randperm(len(train), generator=torch.Generator().manual_seed(cfg.seed + epoch))
+            generator = torch.Generator(device=self.device).manual_seed(
+                cfg.seed * 1000 + epoch * 7919 + dist_utils.rank()
+            )
+            order = (
+                torch.tensor(list(sampler))
+                if ddp
+                else torch.randperm(len(train), generator=torch.Generator().manual_seed(cfg.seed + epoch))
+            )
             model.train()
             started = time.perf_counter()
             loss_sum = torch.zeros((), device=self.device)
@@ -165,7 +192,9 @@ class Trainer:
                 loss_sum += loss.detach() * len(y)
                 correct += (logits.detach().argmax(1) == y).sum()
                 seen += len(y)
-            totals = dist_utils.all_reduce_sum(torch.stack([loss_sum, correct.float(), torch.tensor(float(seen), device=self.device)]))
+            totals = dist_utils.all_reduce_sum(
+                torch.stack([loss_sum, correct.float(), torch.tensor(float(seen), device=self.device)])
+            )
             seconds = time.perf_counter() - started
             val_loss, val_acc = self._validate(val, criterion)
             row = {
@@ -184,25 +213,31 @@ class Trainer:
             stop = cfg.patience > 0 and bad_epochs >= cfg.patience
             if dist_utils.is_main_process():
                 state = {
-                    "model_name": cfg.model, "config": cfg.to_dict(), "model": self.model.state_dict(),
-                    "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
-                    "scaler": scaler.state_dict(), "epoch": epoch + 1, "best_val_accuracy": best,
-                    "bad_epochs": bad_epochs, "history": self.history, "rng": _rng_state(),
+                    "model_name": cfg.model,
+                    "config": cfg.to_dict(),
+                    "model": self.model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "scaler": scaler.state_dict(),
+                    "epoch": epoch + 1,
+                    "best_val_accuracy": best,
+                    "bad_epochs": bad_epochs,
+                    "history": self.history,
+                    "rng": _rng_state(),
                 }
                 if improved:
                     save_atomic(state, best_path)
                 save_atomic(state, last_path)
                 self._write_history()
-                if show:
-                    print(
-                        f"epoch {epoch + 1}/{cfg.epochs} loss {row['train_loss']:.4f} acc {row['train_accuracy']:.4f} "
-                        f"val_loss {val_loss:.4f} val_acc {val_acc:.4f} ({row['images_per_second']:.0f} img/s)",
-                        flush=True,
-                    )
+                print(
+                    f"epoch {epoch + 1}/{cfg.epochs} loss {row['train_loss']:.4f} acc {row['train_accuracy']:.4f} "
+                    f"val_loss {val_loss:.4f} val_acc {val_acc:.4f} ({row['images_per_second']:.0f} img/s)",
+                    flush=True,
+                )
             if self.on_epoch is not None:
                 self.on_epoch(row)
             if stop:
-                if show:
+                if dist_utils.is_main_process():
                     print(f"early stopping: no validation improvement for {cfg.patience} epochs", flush=True)
                 break
         dist_utils.barrier()

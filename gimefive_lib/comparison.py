@@ -1,0 +1,83 @@
+"""Every model trained and evaluated under one protocol: the table and statistics of notebook 03."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.evaluation import classification_report, predict_proba
+from gimefive_lib.models import count_flops, count_parameters
+from gimefive_lib.speed import images_per_second, latency_ms
+from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
+from gimefive_lib.training.config import TrainConfig
+from gimefive_lib.zoo import load_or_train
+
+REFERENCE = "gimefive"
+
+
+@dataclass
+class ModelResult:
+    """One trained model's predictions and reports on the three splits."""
+
+    name: str
+    model: torch.nn.Module
+    history: list[dict]
+    predictions: dict[str, np.ndarray]
+    reports: dict[str, dict]
+
+
+def train_and_evaluate(
+    names: list[str], config: TrainConfig, train: FaceSet, val: FaceSet, test: FaceSet, runs_dir: Path
+) -> dict[str, ModelResult]:
+    """Train (or load) each model with the same config and evaluate it on train, validation and test."""
+    results = {}
+    for name in names:
+        model, history = load_or_train(replace(config, model=name, out_dir=str(runs_dir / name)), train, val)
+        predictions, reports = {}, {}
+        for split, faces in (("train", train), ("val", val), ("test", test)):
+            device = next(model.parameters()).device
+            predictions[split] = predict_proba(model, faces, device, flip_tta=config.flip_tta).argmax(1)
+            reports[split] = classification_report(faces.labels, predictions[split])
+        results[name] = ModelResult(name, model, history, predictions, reports)
+    return results
+
+
+def comparison_table(results: dict[str, ModelResult], test: FaceSet, speed_repeats: int = 5) -> pd.DataFrame:
+    """One row per model: accuracies, 95 % bootstrap CI on test, McNemar vs GiMeFive, size, FLOPs and CPU speed."""
+    rows = []
+    reference = results.get(REFERENCE)
+    for name, result in results.items():
+        cpu_model = result.model.to("cpu").eval()
+        low, high = bootstrap_accuracy_ci(test.labels, result.predictions["test"])
+        p_value = (
+            mcnemar_test(test.labels, reference.predictions["test"], result.predictions["test"])["p_value"]
+            if reference is not None and name != REFERENCE
+            else np.nan
+        )
+        rows.append(
+            {
+                "model": name,
+                "train_acc": result.reports["train"]["accuracy"],
+                "val_acc": result.reports["val"]["accuracy"],
+                "test_acc": result.reports["test"]["accuracy"],
+                "test_ci_low": low,
+                "test_ci_high": high,
+                "test_macro_f1": result.reports["test"]["macro_f1"],
+                "mcnemar_p_vs_gimefive": p_value,
+                "parameters": count_parameters(cpu_model),
+                "gflops": count_flops(cpu_model) / 1e9,
+                "cpu_latency_ms_b1": latency_ms(cpu_model, repeats=speed_repeats * 4),
+                "cpu_images_per_s_b64": images_per_second(cpu_model, batch_size=64, repeats=speed_repeats),
+            }
+        )
+    return pd.DataFrame(rows).set_index("model")
+
+
+def per_class_table(results: dict[str, ModelResult], split: str = "test") -> pd.DataFrame:
+    """Per-class accuracy on ``split``: one row per model, one column per emotion."""
+    return pd.DataFrame({name: r.reports[split]["per_class_accuracy"] for name, r in results.items()}).T

@@ -1,0 +1,56 @@
+"""``evaluate`` prints one JSON report and works on a RAF-DB folder whose label file has only a test split."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import torch
+from PIL import Image
+
+from gimefive_lib.cli import main
+from gimefive_lib.labels import RAFDB_TO_GIMEFIVE
+from gimefive_lib.models import build_model
+from gimefive_lib.training.checkpoint import save_atomic
+
+GIMEFIVE_TO_RAFDB = {v: k for k, v in RAFDB_TO_GIMEFIVE.items() if v is not None}
+
+
+def write_rafdb_test_only(root, faces) -> None:
+    (root / "Image" / "aligned").mkdir(parents=True)
+    (root / "EmoLabel").mkdir()
+    lines = []
+    for i, (image, label) in enumerate(zip(faces.images, faces.labels, strict=True), start=1):
+        Image.fromarray(np.repeat(image[:, :, None], 3, axis=2)).resize((100, 100)).save(
+            root / "Image" / "aligned" / f"test_{i:04d}_aligned.jpg"
+        )
+        lines.append(f"test_{i:04d}.jpg {GIMEFIVE_TO_RAFDB[int(label)]}")
+    lines.append("test_9999.jpg 7")  # a neutral face: dropped and counted, its image need not exist
+    (root / "EmoLabel" / "list_patition_label.txt").write_text("\n".join(lines) + "\n")
+
+
+def test_evaluate_json_on_a_test_only_rafdb_folder(tmp_path, tiny_faces, capsys):
+    root = tmp_path / "RAF-DB" / "basic"
+    faces = tiny_faces.subset(np.arange(0, 240, 8))
+    write_rafdb_test_only(root, faces)
+    checkpoint = save_atomic({"model_name": "gimefive", "model": build_model("gimefive").state_dict()},
+                             tmp_path / "model.pt")
+    code = main(["evaluate", "--checkpoint", str(checkpoint), "--dataset", "rafdb", "--root", str(tmp_path),
+                 "--split", "test", "--json", "--no-cache"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["n"] == len(faces) == 30
+    assert set(report) >= {"accuracy", "per_class_accuracy", "macro_f1", "confusion_matrix", "n"}
+    assert np.asarray(report["confusion_matrix"]).sum() == 30
+    assert 0.0 <= report["accuracy"] <= 1.0
+
+
+def test_evaluate_refuses_a_file_that_is_not_a_checkpoint(tmp_path, capsys):
+    bogus = tmp_path / "weights.pt"
+    torch.save({"state": 1}, bogus)
+    try:
+        main(["evaluate", "--checkpoint", str(bogus), "--dataset", "synthetic", "--synthetic-n", "60"])
+    except ValueError as error:
+        assert "not a gimefive_lib checkpoint" in str(error)
+    else:
+        raise AssertionError("a foreign file was accepted as a checkpoint")

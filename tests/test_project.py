@@ -1,0 +1,42 @@
+"""Project-level promises: conda and pip list the same packages; the CLI lists every command; notebooks are clean."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from gimefive_lib.cli import COMMANDS, build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def requirement_names(requirements: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~\[ ]", r.strip(), maxsplit=1)[0].lower() for r in requirements}
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pip_side = requirement_names(project["dependencies"])
+    for extra in ("notebooks", "test"):
+        pip_side |= requirement_names(project["optional-dependencies"][extra])
+    conda = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_list = next(item["pip"] for item in conda["dependencies"] if isinstance(item, dict))
+    conda_side = requirement_names([r for r in pip_list if not r.startswith("-e")])
+    assert conda_side == pip_side
+
+
+def test_every_command_is_registered():
+    actions = [a for a in build_parser()._actions if a.dest == "command"]
+    assert set(actions[0].choices) == set(COMMANDS)
+
+
+def test_committed_notebooks_carry_no_widget_state_or_plotly_bundle():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        assert "widgets" not in notebook.get("metadata", {}), f"{path.name} stores widget state"
+        assert path.stat().st_size < 3_000_000, f"{path.name} is {path.stat().st_size} bytes"
+        assert "plotly.js v" not in path.read_text()[:3_000_000], f"{path.name} embeds the plotly.js bundle"

@@ -1,0 +1,115 @@
+"""Trainer: augmentation, atomic checkpoints, history, early stopping, resume after a kill, and torchrun DDP."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from gimefive_lib.training.augment import AugmentConfig, augment_batch
+from gimefive_lib.training.checkpoint import load_model, read_checkpoint, save_atomic
+from gimefive_lib.training.config import TrainConfig
+from gimefive_lib.training.trainer import Trainer
+
+CLI = [sys.executable, "-m", "gimefive_lib"]
+SMALL_RUN = ["--dataset", "synthetic", "--synthetic-n", "600", "--model", "gimefive_baseline", "--device", "cpu",
+             "--batch-size", "32", "--no-progress"]
+
+
+def small_config(tmp_path: Path, **overrides) -> TrainConfig:
+    values = dict(model="gimefive_baseline", epochs=2, batch_size=32, device="cpu", out_dir=str(tmp_path / "run"),
+                  progress=False)
+    return TrainConfig(**{**values, **overrides})
+
+
+def test_flip_only_augmentation_mirrors_or_keeps_each_face():
+    x = torch.rand(16, 1, 8, 8)
+    out = augment_batch(x, AugmentConfig.paper(), torch.Generator().manual_seed(0))
+    for original, augmented in zip(x, out):
+        assert torch.allclose(augmented, original, atol=1e-5) or torch.allclose(augmented, original.flip(-1), atol=1e-5)
+    assert not torch.allclose(out, x)  # with 16 faces, some were flipped
+
+
+def test_augmentation_is_reproducible_from_its_generator_and_stays_in_range():
+    x = torch.rand(8, 1, 64, 64)
+    a = augment_batch(x, AugmentConfig(), torch.Generator().manual_seed(3))
+    b = augment_batch(x, AugmentConfig(), torch.Generator().manual_seed(3))
+    assert torch.equal(a, b) and a.shape == x.shape
+    assert a.min() >= 0 and a.max() <= 1
+
+
+def test_atomic_save_keeps_the_old_file_when_writing_fails(tmp_path):
+    path = save_atomic({"value": 1}, tmp_path / "state.pt")
+    with pytest.raises(Exception):
+        save_atomic({"value": lambda: None}, path)  # lambdas cannot be pickled
+    assert torch.load(path)["value"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["state.pt"]
+
+
+def test_fit_writes_checkpoints_and_history(tmp_path, tiny_split):
+    train, val = tiny_split
+    history = Trainer(small_config(tmp_path)).fit(train, val)
+    assert [row["epoch"] for row in history] == [1, 2]
+    rows = list(csv.DictReader((tmp_path / "run" / "history.csv").open()))
+    assert len(rows) == 2 and 0.0 <= float(rows[-1]["val_accuracy"]) <= 1.0
+    model, state = load_model(tmp_path / "run" / "best.pt", expect="gimefive_baseline")
+    assert state["epoch"] in (1, 2) and not model.training
+    with pytest.raises(ValueError, match="expected 'gimefive'"):
+        load_model(tmp_path / "run" / "best.pt", expect="gimefive")
+
+
+def test_early_stopping_ends_the_run(tmp_path, tiny_split):
+    train, val = tiny_split
+    # lr 0 cannot improve on the first epoch's validation accuracy: patience 1 stops after epoch 2.
+    history = Trainer(small_config(tmp_path, epochs=6, lr=0.0, patience=1, schedule="constant")).fit(train, val)
+    assert len(history) == 2
+
+
+def test_resume_refuses_changed_settings(tmp_path, tiny_split):
+    train, val = tiny_split
+    Trainer(small_config(tmp_path, epochs=1)).fit(train, val)
+    with pytest.raises(ValueError, match="epochs"):
+        Trainer(small_config(tmp_path, epochs=3)).fit(train, val, resume=True)
+
+
+@pytest.mark.slow
+def test_a_run_killed_mid_epoch_resumes_where_it_stopped(tmp_path):
+    out = tmp_path / "run"
+    command = CLI + ["train", *SMALL_RUN, "--epochs", "4", "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 240
+    while not (out / "last.pt").exists():
+        assert process.poll() is None, process.stdout.read()
+        assert time.monotonic() < deadline, "no checkpoint after 240 s"
+        time.sleep(0.2)
+    time.sleep(1.0)  # now inside epoch 2
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = read_checkpoint(out / "last.pt")["epoch"]
+    assert 1 <= killed_at < 4
+    resumed = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resumed from {out / 'last.pt'} after epoch {killed_at}" in resumed.stdout
+    state = read_checkpoint(out / "last.pt")
+    assert [row["epoch"] for row in state["history"]] == [1, 2, 3, 4]
+    assert not list(out.glob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_torchrun_trains_with_two_cpu_processes(tmp_path):
+    out = tmp_path / "ddp"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m",
+               "gimefive_lib", "train", *SMALL_RUN, "--synthetic-n", "240", "--epochs", "1", "--out", str(out)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    state = read_checkpoint(out / "last.pt")
+    assert state["epoch"] == 1 and len(state["history"]) == 1
+    assert result.stdout.count("train / ") == 1  # only rank 0 prints
