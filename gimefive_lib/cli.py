@@ -6,7 +6,7 @@ import argparse
 import importlib
 
 # Each module in gimefive_lib/commands/ adds one sub-command with ``register(subparsers)``.
-COMMANDS: tuple[str, ...] = ("train", "evaluate", "notebooks", "video", "data")
+COMMANDS: tuple[str, ...] = ("train", "evaluate", "export", "notebooks", "video", "data", "explain", "landmarks")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,13 +12,23 @@ CKPLUS_TO_GIMEFIVE: dict[int, int | None] = {0: None, 1: 3, 2: None, 3: 4, 4: 5,
 
 # Class-per-folder datasets (AffectNet, TFEID, FER2013 folders) name their folders in many ways.
 FOLDER_NAME_TO_GIMEFIVE: dict[str, int | None] = {
-    "happy": 0, "happiness": 0, "joy": 0,
-    "surprise": 1, "surprised": 1,
-    "sad": 2, "sadness": 2,
-    "angry": 3, "anger": 3,
-    "disgust": 4, "disgusted": 4,
-    "fear": 5, "fearful": 5, "afraid": 5,
-    "neutral": None, "contempt": None, "calm": None,
+    "happy": 0,
+    "happiness": 0,
+    "joy": 0,
+    "surprise": 1,
+    "surprised": 1,
+    "sad": 2,
+    "sadness": 2,
+    "angry": 3,
+    "anger": 3,
+    "disgust": 4,
+    "disgusted": 4,
+    "fear": 5,
+    "fearful": 5,
+    "afraid": 5,
+    "neutral": None,
+    "contempt": None,
+    "calm": None,
 }
 
 LABEL_TABLES: dict[str, dict] = {

@@ -113,3 +113,17 @@ def test_torchrun_trains_with_two_cpu_processes(tmp_path):
     state = read_checkpoint(out / "last.pt")
     assert state["epoch"] == 1 and len(state["history"]) == 1
     assert result.stdout.count("train / ") == 1  # only rank 0 prints
+
+
+def test_export_halves_the_weights_and_loads_back_as_the_same_model(tmp_path, tiny_split):
+    from gimefive_lib.cli import main
+
+    train, val = tiny_split
+    Trainer(small_config(tmp_path, epochs=1)).fit(train, val)
+    exported = tmp_path / "shipped.pt"
+    assert main(["export", "--checkpoint", str(tmp_path / "run" / "best.pt"), "--output", str(exported)]) == 0
+    state = read_checkpoint(exported)
+    assert "optimizer" not in state and state["model_name"] == "gimefive_baseline"
+    assert all(v.dtype == torch.float16 for v in state["model"].values() if v.is_floating_point())
+    model, _ = load_model(exported)
+    assert next(model.parameters()).dtype == torch.float32

@@ -2,19 +2,89 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+
+from gimefive_lib.data.aggregate import Aggregate
+from gimefive_lib.data.ckplus import CKPlus
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.loader import DatasetError, DatasetLoader
+from gimefive_lib.data.fer2013 import Fer2013
+from gimefive_lib.data.folder import FolderDataset
+from gimefive_lib.data.loader import DatasetError, DatasetLoader, SplitNotFound
 from gimefive_lib.data.rafdb import RafDB
+from gimefive_lib.data.splits import train_val_split
+from gimefive_lib.settings import Settings, get_settings
 
-LOADERS: dict[str, type[DatasetLoader]] = {"rafdb": RafDB}
+LOADERS: dict[str, type[DatasetLoader]] = {
+    "rafdb": RafDB,
+    "fer2013": Fer2013,
+    "ckplus": CKPlus,
+    "folder": FolderDataset,
+    "fer-gimefive": Aggregate,
+}
+SYNTHETIC = "synthetic"
+VAL_FRACTION = 0.15  # the fraction of train held out for validation, as in zoo.synthetic_data
 
 
-def get_loader(name: str) -> DatasetLoader:
-    """The loader of a dataset by name."""
+def get_loader(name: str, /, **options) -> DatasetLoader:
+    """The loader of a dataset by name; ``options`` go to its constructor (``aligned=False``, ``peak_frames=3``)."""
+    if name not in LOADERS:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(LOADERS)} or {SYNTHETIC!r}")
     try:
-        return LOADERS[name]()
-    except KeyError:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(sorted(LOADERS))} or 'synthetic'") from None
+        return LOADERS[name](**options)
+    except TypeError as error:
+        raise ValueError(f"bad options {options} for dataset {name!r}: {error}") from None
 
 
-__all__ = ["FaceSet", "DatasetError", "DatasetLoader", "LOADERS", "get_loader"]
+@dataclass
+class DatasetSplits:
+    """Train, validation (carved from train, stratified) and test faces, with notes on what was not available."""
+
+    train: FaceSet
+    val: FaceSet
+    test: FaceSet | None
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, FaceSet]:
+        """The splits that exist, by name."""
+        parts = {"train": self.train, "val": self.val, "test": self.test}
+        return {name: faces for name, faces in parts.items() if faces is not None}
+
+
+def configured_splits(settings: Settings | None = None) -> DatasetSplits:
+    """The splits the notebooks use: synthetic faces by default, ``GIMEFIVE_DATASET`` under ``GIMEFIVE_DATA`` if set."""
+    settings = settings or get_settings()
+    if not settings.uses_real_data or settings.dataset == SYNTHETIC:
+        from gimefive_lib.zoo import synthetic_data
+
+        data = synthetic_data(settings)
+        return DatasetSplits(data.train, data.val, data.test)
+    loader = get_loader(settings.dataset)
+    full = loader.load(settings.data_root, "train", cache_dir=settings.cache_dir)
+    train, val = train_val_split(full, VAL_FRACTION, seed=settings.seed)
+    train, val = replace(train, name=f"{loader.name}-train"), replace(val, name=f"{loader.name}-val")
+    test, notes = None, []
+    if "test" in loader.splits:
+        try:
+            test = loader.load(settings.data_root, "test", cache_dir=settings.cache_dir)
+        except SplitNotFound as missing:
+            notes.append(f"no test split: {missing}")
+    else:
+        notes.append(f"{settings.dataset} has no test split")
+    return DatasetSplits(train, val, test, notes)
+
+
+__all__ = [
+    "LOADERS",
+    "Aggregate",
+    "CKPlus",
+    "DatasetError",
+    "DatasetLoader",
+    "DatasetSplits",
+    "FaceSet",
+    "Fer2013",
+    "FolderDataset",
+    "RafDB",
+    "SplitNotFound",
+    "configured_splits",
+    "get_loader",
+]

@@ -62,5 +62,11 @@ def last_conv_block(model: nn.Module) -> nn.Module:
 
 
 __all__ = [
-    "MODEL_NAMES", "GiMeFive", "build_model", "count_parameters", "count_flops", "conv_blocks", "last_conv_block",
+    "MODEL_NAMES",
+    "GiMeFive",
+    "build_model",
+    "count_parameters",
+    "count_flops",
+    "conv_blocks",
+    "last_conv_block",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import random
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,22 @@ def _set_rng_state(state: dict) -> None:
     torch.set_rng_state(state["torch"])
     if "cuda" in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
+
+
+@dataclass
+class _Run:
+    """What one training run carries from epoch to epoch."""
+
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    scheduler: torch.optim.lr_scheduler.LRScheduler
+    scaler: torch.amp.GradScaler
+    criterion: nn.Module
+    sampler: DistributedSampler | None
+    steps_per_epoch: int
+    start_epoch: int = 0
+    best: float = -1.0
+    bad_epochs: int = 0
 
 
 RESUME_FREE_FIELDS = {"device", "progress", "out_dir"}
@@ -126,122 +143,137 @@ class Trainer:
         """Train for ``config.epochs`` (or until early stopping); returns the history rows."""
         cfg = self.config
         seed_everything(cfg.seed)
-        model = self.model
-        ddp = dist_utils.world_size() > 1
-        if ddp:
-            model = DistributedDataParallel(
-                model, device_ids=[self.device.index] if self.device.type == "cuda" else None
-            )
-        optimizer = self._optimizer(model)
-        images = torch.from_numpy(train.images)
-        labels = torch.from_numpy(train.labels)
+        run = self._start_run(len(train), resume)
+        images, labels = torch.from_numpy(train.images), torch.from_numpy(train.labels)
         if self.device.type == "cuda":
             images, labels = images.to(self.device), labels.to(self.device)
-        sampler = DistributedSampler(range(len(train)), shuffle=True, seed=cfg.seed, drop_last=True) if ddp else None
-        steps_per_epoch = (len(sampler) if ddp else len(train)) // cfg.batch_size or 1
-        scheduler = self._scheduler(optimizer, steps_per_epoch)
-        scaler = torch.amp.GradScaler(enabled=self.amp_dtype == torch.float16)
-        criterion = nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing)
-        start_epoch, best, bad_epochs = 0, -1.0, 0
-        last_path, best_path = self.out_dir / "last.pt", self.out_dir / "best.pt"
-        if resume and last_path.exists():
-            state = read_checkpoint(last_path)
-            _check_same_run(state["config"], cfg, last_path)
-            self.model.load_state_dict(state["model"])
-            optimizer.load_state_dict(state["optimizer"])
-            scheduler.load_state_dict(state["scheduler"])
-            scaler.load_state_dict(state["scaler"])
-            start_epoch, best, bad_epochs = state["epoch"], state["best_val_accuracy"], state["bad_epochs"]
-            self.history = state["history"]
-            _set_rng_state(state["rng"])
-            if dist_utils.is_main_process():
-                print(f"resumed from {last_path} after epoch {start_epoch}", flush=True)
-        elif dist_utils.is_main_process():
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-        show = cfg.progress and dist_utils.is_main_process()
-        for epoch in range(start_epoch, cfg.epochs):
-            if ddp:
-                sampler.set_epoch(epoch)
-            generator = torch.Generator(device=self.device).manual_seed(
-                cfg.seed * 1000 + epoch * 7919 + dist_utils.rank()
-            )
-            order = (
-                torch.tensor(list(sampler))
-                if ddp
-                else torch.randperm(len(train), generator=torch.Generator().manual_seed(cfg.seed + epoch))
-            )
-            model.train()
+        for epoch in range(run.start_epoch, cfg.epochs):
             started = time.perf_counter()
-            loss_sum = torch.zeros((), device=self.device)
-            correct = torch.zeros((), device=self.device)
-            seen = 0
-            bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not show, leave=False)
-            for step in bar:
-                index = order[step * cfg.batch_size : (step + 1) * cfg.batch_size]
-                index = index.to(images.device)
-                x = self._prepare(images[index], generator)
-                y = labels[index].to(self.device, non_blocking=True)
-                with autocast(self.device, enabled=self.amp_dtype is not None):
-                    logits = model(x)
-                loss = criterion(logits.float(), y)
-                optimizer.zero_grad(set_to_none=True)
-                scaler.scale(loss).backward()
-                scaler.step(optimizer)
-                scaler.update()
-                scheduler.step()
-                loss_sum += loss.detach() * len(y)
-                correct += (logits.detach().argmax(1) == y).sum()
-                seen += len(y)
-            totals = dist_utils.all_reduce_sum(
-                torch.stack([loss_sum, correct.float(), torch.tensor(float(seen), device=self.device)])
-            )
+            loss, accuracy, seen = self._train_epoch(run, epoch, images, labels)
             seconds = time.perf_counter() - started
-            val_loss, val_acc = self._validate(val, criterion)
+            val_loss, val_accuracy = self._validate(val, run.criterion)
             row = {
                 "epoch": epoch + 1,
-                "train_loss": float(totals[0] / totals[2]),
-                "train_accuracy": float(totals[1] / totals[2]),
+                "train_loss": loss,
+                "train_accuracy": accuracy,
                 "val_loss": val_loss,
-                "val_accuracy": val_acc,
-                "lr": optimizer.param_groups[0]["lr"],
+                "val_accuracy": val_accuracy,
+                "lr": run.optimizer.param_groups[0]["lr"],
                 "seconds": round(seconds, 2),
-                "images_per_second": round(float(totals[2]) / seconds, 1),
+                "images_per_second": round(seen / seconds, 1),
             }
-            self.history.append(row)
-            improved = val_acc > best
-            best, bad_epochs = (val_acc, 0) if improved else (best, bad_epochs + 1)
-            stop = cfg.patience > 0 and bad_epochs >= cfg.patience
-            if dist_utils.is_main_process():
-                state = {
-                    "model_name": cfg.model,
-                    "config": cfg.to_dict(),
-                    "model": self.model.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict(),
-                    "scaler": scaler.state_dict(),
-                    "epoch": epoch + 1,
-                    "best_val_accuracy": best,
-                    "bad_epochs": bad_epochs,
-                    "history": self.history,
-                    "rng": _rng_state(),
-                }
-                if improved:
-                    save_atomic(state, best_path)
-                save_atomic(state, last_path)
-                self._write_history()
-                print(
-                    f"epoch {epoch + 1}/{cfg.epochs} loss {row['train_loss']:.4f} acc {row['train_accuracy']:.4f} "
-                    f"val_loss {val_loss:.4f} val_acc {val_acc:.4f} ({row['images_per_second']:.0f} img/s)",
-                    flush=True,
-                )
+            self._end_epoch(run, row)
             if self.on_epoch is not None:
                 self.on_epoch(row)
-            if stop:
+            if cfg.patience > 0 and run.bad_epochs >= cfg.patience:
                 if dist_utils.is_main_process():
                     print(f"early stopping: no validation improvement for {cfg.patience} epochs", flush=True)
                 break
         dist_utils.barrier()
         return self.history
+
+    def _start_run(self, n_train: int, resume: bool) -> _Run:
+        """Optimiser, schedule, sampler and counters, restored from ``last.pt`` when resuming."""
+        cfg = self.config
+        model = self.model
+        sampler = None
+        if dist_utils.world_size() > 1:
+            device_ids = [self.device.index] if self.device.type == "cuda" else None
+            model = DistributedDataParallel(model, device_ids=device_ids)
+            sampler = DistributedSampler(range(n_train), shuffle=True, seed=cfg.seed, drop_last=True)
+        optimizer = self._optimizer(model)
+        steps = (len(sampler) if sampler is not None else n_train) // cfg.batch_size or 1
+        run = _Run(
+            model=model,
+            optimizer=optimizer,
+            scheduler=self._scheduler(optimizer, steps),
+            scaler=torch.amp.GradScaler(enabled=self.amp_dtype == torch.float16),
+            criterion=nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing),
+            sampler=sampler,
+            steps_per_epoch=steps,
+        )
+        last_path = self.out_dir / "last.pt"
+        if resume and last_path.exists():
+            state = read_checkpoint(last_path)
+            _check_same_run(state["config"], cfg, last_path)
+            self.model.load_state_dict(state["model"])
+            for name in ("optimizer", "scheduler", "scaler"):
+                getattr(run, name).load_state_dict(state[name])
+            run.start_epoch, run.best, run.bad_epochs = state["epoch"], state["best_val_accuracy"], state["bad_epochs"]
+            self.history = state["history"]
+            _set_rng_state(state["rng"])
+            if dist_utils.is_main_process():
+                print(f"resumed from {last_path} after epoch {run.start_epoch}", flush=True)
+        elif dist_utils.is_main_process():
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        return run
+
+    def _train_epoch(
+        self, run: _Run, epoch: int, images: torch.Tensor, labels: torch.Tensor
+    ) -> tuple[float, float, int]:
+        """One pass over the training faces; returns mean loss, accuracy and faces seen (over all processes)."""
+        cfg = self.config
+        generator = torch.Generator(device=self.device).manual_seed(cfg.seed * 1000 + epoch * 7919 + dist_utils.rank())
+        if run.sampler is not None:
+            run.sampler.set_epoch(epoch)
+            order = torch.tensor(list(run.sampler))
+        else:
+            order = torch.randperm(len(images), generator=torch.Generator().manual_seed(cfg.seed + epoch))
+        run.model.train()
+        loss_sum = torch.zeros((), device=self.device)
+        correct = torch.zeros((), device=self.device)
+        seen = 0
+        show = cfg.progress and dist_utils.is_main_process()
+        bar = tqdm(range(run.steps_per_epoch), desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not show, leave=False)
+        for step in bar:
+            index = order[step * cfg.batch_size : (step + 1) * cfg.batch_size].to(images.device)
+            x = self._prepare(images[index], generator)
+            y = labels[index].to(self.device, non_blocking=True)
+            with autocast(self.device, enabled=self.amp_dtype is not None):
+                logits = run.model(x)
+            loss = run.criterion(logits.float(), y)
+            run.optimizer.zero_grad(set_to_none=True)
+            run.scaler.scale(loss).backward()
+            run.scaler.step(run.optimizer)
+            run.scaler.update()
+            run.scheduler.step()
+            loss_sum += loss.detach() * len(y)
+            correct += (logits.detach().argmax(1) == y).sum()
+            seen += len(y)
+        totals = dist_utils.all_reduce_sum(
+            torch.stack([loss_sum, correct.float(), torch.tensor(float(seen), device=self.device)])
+        )
+        return float(totals[0] / totals[2]), float(totals[1] / totals[2]), int(totals[2])
+
+    def _end_epoch(self, run: _Run, row: dict) -> None:
+        """Record the epoch; on rank 0 write best.pt (if improved), last.pt and history.csv, and print a line."""
+        self.history.append(row)
+        improved = row["val_accuracy"] > run.best
+        run.best, run.bad_epochs = (row["val_accuracy"], 0) if improved else (run.best, run.bad_epochs + 1)
+        if not dist_utils.is_main_process():
+            return
+        state = {
+            "model_name": self.config.model,
+            "config": self.config.to_dict(),
+            "model": self.model.state_dict(),
+            "optimizer": run.optimizer.state_dict(),
+            "scheduler": run.scheduler.state_dict(),
+            "scaler": run.scaler.state_dict(),
+            "epoch": row["epoch"],
+            "best_val_accuracy": run.best,
+            "bad_epochs": run.bad_epochs,
+            "history": self.history,
+            "rng": _rng_state(),
+        }
+        if improved:
+            save_atomic(state, self.out_dir / "best.pt")
+        save_atomic(state, self.out_dir / "last.pt")
+        self._write_history()
+        print(
+            f"epoch {row['epoch']}/{self.config.epochs} loss {row['train_loss']:.4f} acc {row['train_accuracy']:.4f} "
+            f"val_loss {row['val_loss']:.4f} val_acc {row['val_accuracy']:.4f} ({row['images_per_second']:.0f} img/s)",
+            flush=True,
+        )
 
     def _validate(self, val: FaceSet, criterion: nn.Module) -> tuple[float, float]:
         probs = predict_proba(self.model, val, self.device, flip_tta=self.config.flip_tta)

@@ -1,0 +1,88 @@
+"""Speed and pointing game of every CAM method, on the GiMeFive trained on synthetic faces (``zoo.synthetic_model``).
+
+Prints, per method at one layer (default block5, read before its max-pool):
+
+* milliseconds per face for a batch of 64 faces at 64 x 64 on the CPU (Score-CAM and Ablation-CAM run one forward
+  pass per channel, so they are timed on ``--slow-images`` faces and reported per face);
+* the pointing game (hit rate, tolerance 4 px) and the energy-based pointing game on the synthetic test split,
+  maps explaining the true class, next to a random map and Captum's Integrated Gradients.
+
+    python bench/explain_speed.py                       # GIMEFIVE_FAST=1 for the small synthetic model
+    python bench/explain_speed.py --layer block4 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import pandas as pd
+import torch
+
+from gimefive_lib.evaluation import evaluate_model
+from gimefive_lib.explain.cams import METHOD_LABELS, METHOD_NAMES, SLOW_METHODS, compute_cams
+from gimefive_lib.explain.compare import INTEGRATED_GRADIENTS, RANDOM
+from gimefive_lib.explain.metrics import energy_pointing_game, integrated_gradients_maps, pointing_game, random_maps
+from gimefive_lib.settings import get_settings
+from gimefive_lib.zoo import synthetic_model
+
+
+def timed_maps(model, images: np.ndarray, method: str, layer: str, targets: np.ndarray, batch: int):
+    """Maps of ``images`` and the seconds they took (after one warm-up face)."""
+    compute_cams(model, images[:1], method, layer, targets[:1], batch_size=batch)
+    started = time.perf_counter()
+    maps = compute_cams(model, images, method, layer, targets, batch_size=batch)
+    return maps, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--layer", default="block5")
+    parser.add_argument("--batch", type=int, default=64, help="faces per timed batch")
+    parser.add_argument("--slow-images", type=int, default=2, help="faces for Score-CAM and Ablation-CAM")
+    parser.add_argument("--n-test", type=int, default=None, help="test faces for the pointing game (default: all)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    settings = get_settings()
+    model, data = synthetic_model(settings)
+    model = model.cpu().eval()
+    test = data.test if args.n_test is None else data.test.subset(np.arange(min(args.n_test, len(data.test))))
+    accuracy = evaluate_model(model, test, "cpu", flip_tta=False)["accuracy"]
+    print(f"GiMeFive on synthetic faces ({'fast' if settings.fast else 'full'} mode): test accuracy {accuracy:.3f} "
+          f"on {len(test)} faces; torch threads {torch.get_num_threads()}; layer {args.layer}", flush=True)
+
+    rows = []
+    for method in METHOD_NAMES:
+        slow = method in SLOW_METHODS
+        n_speed = args.slow_images if slow else args.batch
+        speed_faces = test.images[:n_speed]
+        _, seconds = timed_maps(model, speed_faces, method, args.layer, test.labels[:n_speed], args.batch)
+        n_point = args.slow_images if slow else len(test)
+        maps = compute_cams(model, test.images[:n_point], method, args.layer, test.labels[:n_point], args.batch)
+        rows.append({"method": METHOD_LABELS[method], "ms_per_face": 1000 * seconds / len(speed_faces),
+                     "timed_on": len(speed_faces), "pointing": pointing_game(maps, test.masks[:n_point]).mean(),
+                     "energy": energy_pointing_game(maps, test.masks[:n_point]).mean(), "n": n_point})
+        print(f"  {METHOD_LABELS[method]} done", flush=True)
+    started = time.perf_counter()
+    ig = integrated_gradients_maps(model, test.images, test.labels)
+    ig_ms = 1000 * (time.perf_counter() - started) / len(test)
+    for name, maps, ms in ((INTEGRATED_GRADIENTS, ig, ig_ms), (RANDOM, random_maps(len(test), 64, settings.seed), 0.0)):
+        rows.append({"method": name, "ms_per_face": ms, "timed_on": len(test),
+                     "pointing": pointing_game(maps, test.masks).mean(),
+                     "energy": energy_pointing_game(maps, test.masks).mean(), "n": len(test)})
+    table = pd.DataFrame(rows)
+    if args.json:
+        print(table.to_json(orient="records"))
+        return
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    grad, rand = table.iloc[0], table[table["method"] == RANDOM].iloc[0]
+    print(json.dumps({"gradcam_pointing": round(float(grad["pointing"]), 3),
+                      "random_pointing": round(float(rand["pointing"]), 3),
+                      "mask_share_of_face": round(float(test.masks.mean()), 3)}))
+
+
+if __name__ == "__main__":
+    main()

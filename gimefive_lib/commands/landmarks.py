@@ -1,0 +1,65 @@
+"""``landmarks``: landmark extraction, binary classifiers, IG landmark ranking and pruning; writes a JSON report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gimefive_lib.landmarks.attribution import BASELINES
+from gimefive_lib.landmarks.classifiers import KINDS
+from gimefive_lib.settings import get_settings
+
+
+def _schedule(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(k) for k in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers like 68,32,16, got {text!r}") from None
+
+
+def register(subparsers) -> None:
+    """Add the ``landmarks`` sub-command."""
+    p = subparsers.add_parser("landmarks", help="landmark explainability (Di Luzio et al. 2024): rank and prune")
+    p.add_argument("--dataset", default="synthetic", help="synthetic (exact 68 points) or a real dataset (rafdb)")
+    p.add_argument("--root", type=Path, help="dataset folder (default: $GIMEFIVE_DATA)")
+    p.add_argument("--out", type=Path, required=True, help="JSON report to write")
+    p.add_argument("--model", default="mlp", choices=KINDS, help="binary classifier: MLP or randomised network")
+    p.add_argument("--baseline", default="neutral", choices=BASELINES, help="Integrated Gradients baseline face")
+    p.add_argument("--schedule", type=_schedule, help="landmark counts k to try, e.g. 68,32,16 (default per layout)")
+    p.add_argument("--no-rerank", action="store_true", help="rank once with all landmarks instead of at every k")
+    p.add_argument("--skip-corrupt", action="store_true", help="skip corrupt images and report them")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load or extract the landmarks, run the study, write and summarise the report."""
+    from gimefive_lib.landmarks.datasets import real_landmark_splits, synthetic_landmark_splits
+    from gimefive_lib.landmarks.report import study_report, write_report
+    from gimefive_lib.landmarks.study import StudyConfig, run_study
+
+    settings = get_settings()
+    config = StudyConfig(model=args.model, baseline=args.baseline, schedule=args.schedule, rerank=not args.no_rerank,
+                         seed=settings.seed)
+    if args.dataset == "synthetic":
+        splits = synthetic_landmark_splits(settings)
+    else:
+        root = args.root or settings.data_root
+        if root is None:
+            raise SystemExit(f"--root is required for --dataset {args.dataset} (or set GIMEFIVE_DATA)")
+        splits = real_landmark_splits(args.dataset, root, settings, skip_corrupt=args.skip_corrupt)
+    for note in splits.notes:
+        print(f"note: {note}")
+    for name, part in splits.report()["parts"].items():
+        extraction = part.get("extraction")
+        found = f", face found in {extraction['found']} of {extraction['images']} images" if extraction else ""
+        print(f"{name}: {part['n']} faces{found}")
+    report = study_report(run_study(splits, config), args.dataset)
+    path = write_report(report, args.out)
+    print(f"{'emotion':<10} {'k':>4} {'val acc all -> k':>18} {'bal acc all -> k':>18} {'µs/sample all -> k':>20}")
+    for name, emotion in report["emotions"].items():
+        full, chosen = emotion["pruning"][0], next(s for s in emotion["pruning"] if s["k"] == emotion["chosen_k"])
+        print(f"{name:<10} {emotion['chosen_k']:>4} {full['val_accuracy']:>8.3f} -> {chosen['val_accuracy']:.3f}"
+              f" {full['val_balanced_accuracy']:>8.3f} -> {chosen['val_balanced_accuracy']:.3f}"
+              f" {full['inference_us_per_sample']:>9.2f} -> {chosen['inference_us_per_sample']:.2f}")
+    print(f"report written to {path} ({report['seconds']:.0f} s)")
+    return 0

@@ -1,0 +1,99 @@
+"""The JSON report of a landmark study: data, rankings, pruning per emotion, chosen k and its gain, six-way scores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from gimefive_lib.labels import EMOTIONS
+from gimefive_lib.landmarks.aucheck import check_ranking
+from gimefive_lib.landmarks.classifiers import INFERENCE_BATCH, INFERENCE_REPEATS
+from gimefive_lib.landmarks.pruning import PruningResult
+from gimefive_lib.landmarks.regions import IBUG68, region_shares
+from gimefive_lib.landmarks.study import LandmarkStudy, six_way_inference_seconds
+
+TIMING_NOTE = (f"inference: one CPU thread, median over {INFERENCE_REPEATS} rounds of one forward pass of a "
+               f"{INFERENCE_BATCH}-sample batch of landmark features (extraction and normalisation not included), "
+               f"divided by {INFERENCE_BATCH}")
+
+
+def _gain(result: PruningResult, study: LandmarkStudy) -> dict:
+    """Chosen k against all landmarks: validation (where k was chosen) and test (never used for choosing)."""
+    full, chosen = result.full, result.chosen
+    test = study.points["test"], study.labels["test"]
+    full_test, chosen_test = full.model.evaluate(*test), chosen.model.evaluate(*test)
+    return {
+        "val_accuracy": chosen.val["accuracy"] - full.val["accuracy"],
+        "val_balanced_accuracy": chosen.val["balanced_accuracy"] - full.val["balanced_accuracy"],
+        "test_accuracy": chosen_test["accuracy"] - full_test["accuracy"],
+        "test_balanced_accuracy": chosen_test["balanced_accuracy"] - full_test["balanced_accuracy"],
+        "inference_speedup": full.inference_seconds / chosen.inference_seconds,
+        "parameters_ratio": chosen.model.n_parameters / full.model.n_parameters,
+        "test_all_landmarks": full_test,
+        "test_chosen_k": chosen_test,
+    }
+
+
+def emotion_report(result: PruningResult, study: LandmarkStudy, synthetic: bool) -> dict:
+    """Everything about one emotion: ranking, region shares, pruning curve, chosen k, gain, the AU check."""
+    ranking = result.full.ranking
+    n_points = study.splits.train.n_landmarks
+    out = {
+        "ranking": [int(i) for i in ranking.order],
+        "importance": {int(i): float(v) for i, v in zip(ranking.landmarks, ranking.importance, strict=True)},
+        "ig_relative_delta": ranking.relative_delta,
+        "region_shares": region_shares(ranking.full(n_points), study.regions),
+        "pruning": [step.summary() for step in result.steps],
+        "chosen_k": result.chosen.k,
+        "chosen_landmarks": [int(i) for i in result.chosen.model.landmarks],
+        "gain": _gain(result, study),
+        "pruned_no_worse_and_faster": result.no_worse(),
+    }
+    if synthetic and study.splits.layout == IBUG68:
+        out["au_check"] = check_ranking(ranking)
+    return out
+
+
+def study_report(study: LandmarkStudy, dataset: str) -> dict:
+    """The JSON-ready report of a study on ``dataset`` (``synthetic`` adds the action-unit check)."""
+    synthetic = dataset == "synthetic"
+    emotions = {EMOTIONS[r.emotion]: emotion_report(r, study, synthetic) for r in study.pruning}
+    six_way = {part: study.six_way_scores(part) for part in ("val", "test")}
+    config = study.config
+    return {
+        "dataset": dataset,
+        "layout": study.splits.layout,
+        "model": config.model,
+        "baseline": config.baseline,
+        "schedule": list(study.schedule),
+        "progressive_rerank": config.rerank,
+        "ig_steps": config.n_steps,
+        "scale": config.scale,
+        "seed": config.seed,
+        "data": study.splits.report(),
+        "emotions": emotions,
+        "summary": {
+            "chosen_k": {name: e["chosen_k"] for name, e in emotions.items()},
+            "every_emotion_has_a_pruned_k_no_worse_and_faster": all(e["pruned_no_worse_and_faster"]
+                                                                   for e in emotions.values()),
+            "mean_val_accuracy_gain": float(np.mean([e["gain"]["val_accuracy"] for e in emotions.values()])),
+            "mean_test_accuracy_gain": float(np.mean([e["gain"]["test_accuracy"] for e in emotions.values()])),
+        },
+        "six_way": six_way,
+        "six_way_inference_us_per_sample": {k: v * 1e6 for k, v in six_way_inference_seconds(study).items()},
+        "six_way_parameters": study.six_way.n_parameters,
+        "timing_note": TIMING_NOTE,
+        "seconds": study.seconds,
+    }
+
+
+def write_report(report: dict, path: str | Path) -> Path:
+    """Write the report as indented JSON (atomically) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(report, indent=2))
+    tmp.replace(path)
+    return path

@@ -1,0 +1,77 @@
+"""Face detectors for video frames: the paper's Haar cascade on a downscaled frame, or MediaPipe face detection."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from gimefive_lib.faces import Box, HaarFaceDetector
+from gimefive_lib.preprocess import to_gray
+
+DETECTORS: tuple[str, ...] = ("haar", "mediapipe")
+
+
+class FaceDetector(Protocol):
+    """Anything that finds face boxes in an RGB frame, largest first."""
+
+    def detect(self, image: np.ndarray) -> list[Box]: ...
+
+
+class ScaledHaarDetector:
+    """OpenCV's Haar cascade (as in the paper) run on a frame shrunk by ``scale``; boxes come back in full size.
+
+    Halving a 640x480 frame makes the cascade about four times faster and still finds faces from about
+    ``min_size / scale`` pixels up.
+    """
+
+    def __init__(self, scale: float = 0.5, min_size: int = 24, scale_factor: float = 1.1, min_neighbors: int = 5):
+        if not 0.0 < scale <= 1.0:
+            raise ValueError(f"scale must be in (0, 1], got {scale}")
+        self.scale = scale
+        self.haar = HaarFaceDetector(scale_factor=scale_factor, min_neighbors=min_neighbors, min_size=min_size)
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        """All faces, largest first, in the frame's pixel coordinates."""
+        gray = to_gray(image)
+        if self.scale < 1.0:
+            gray = cv2.resize(gray, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_AREA)
+        height, width = image.shape[:2]
+        boxes = []
+        for b in self.haar.detect(gray):
+            x, y = int(round(b.x / self.scale)), int(round(b.y / self.scale))
+            w, h = min(int(round(b.w / self.scale)), width - x), min(int(round(b.h / self.scale)), height - y)
+            boxes.append(Box(x, y, w, h))
+        return boxes
+
+
+class MediaPipeFaceDetector:
+    """MediaPipe's short-range face detector (BlazeFace), bundled with the ``mediapipe`` wheel (no download)."""
+
+    def __init__(self, min_confidence: float = 0.5) -> None:
+        import mediapipe as mp
+
+        self.detector = mp.solutions.face_detection.FaceDetection(min_detection_confidence=min_confidence)
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        """All faces, largest first, clipped to the frame."""
+        rgb = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_GRAY2RGB) if image.ndim == 2 else image[..., :3])
+        height, width = rgb.shape[:2]
+        boxes = []
+        for detection in self.detector.process(rgb).detections or []:
+            r = detection.location_data.relative_bounding_box
+            x0, y0 = max(0, int(r.xmin * width)), max(0, int(r.ymin * height))
+            x1, y1 = min(width, int((r.xmin + r.width) * width)), min(height, int((r.ymin + r.height) * height))
+            if x1 - x0 > 1 and y1 - y0 > 1:
+                boxes.append(Box(x0, y0, x1 - x0, y1 - y0))
+        return sorted(boxes, key=lambda b: b.w * b.h, reverse=True)
+
+
+def make_detector(name: str = "haar") -> FaceDetector:
+    """A detector by name: ``haar`` (default, the paper's) or ``mediapipe``."""
+    if name == "haar":
+        return ScaledHaarDetector()
+    if name == "mediapipe":
+        return MediaPipeFaceDetector()
+    raise ValueError(f"unknown face detector {name!r}; choose one of {', '.join(DETECTORS)}")

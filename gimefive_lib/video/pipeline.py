@@ -1,0 +1,138 @@
+"""``FramePipeline``: detect the faces of a frame, classify them in one batch, explain them with Grad-CAM, smooth."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from gimefive_lib.faces import Box, crop_face
+from gimefive_lib.labels import EMOTIONS
+from gimefive_lib.preprocess import FACE_SIZE, faces_to_tensor
+from gimefive_lib.video.cam import last_block_cams, split_gimefive
+from gimefive_lib.video.detection import FaceDetector, ScaledHaarDetector
+from gimefive_lib.video.landmarks import MediaPipeLandmarker, assign_to_boxes
+from gimefive_lib.video.tracking import IoUTracker
+
+
+@dataclass
+class FaceResult:
+    """One face of a frame: box, track id, this frame's and the smoothed probabilities, Grad-CAM, landmarks."""
+
+    box: Box
+    track_id: int
+    probabilities: np.ndarray
+    smoothed: np.ndarray
+    cam: np.ndarray | None = None
+    landmarks: np.ndarray | None = None
+
+    @property
+    def label(self) -> int:
+        """The shown class: argmax of the smoothed probabilities."""
+        return int(np.argmax(self.smoothed))
+
+    @property
+    def emotion(self) -> str:
+        """Name of the shown class."""
+        return EMOTIONS[self.label]
+
+    @property
+    def confidence(self) -> float:
+        """Smoothed probability of the shown class."""
+        return float(self.smoothed[self.label])
+
+
+@dataclass
+class FrameResult:
+    """Everything the pipeline found in one frame, with the seconds each stage took."""
+
+    index: int
+    time_s: float
+    faces: list[FaceResult]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class FramePipeline:
+    """Faces of video frames -> smoothed GiMeFive probabilities, Grad-CAM of the last block and landmarks.
+
+    Crops are made exactly as in training (grayscale, 64x64, ImageNet normalisation); all faces of a frame
+    go through the model in one batch and the conv layers run once (Grad-CAM of the last block, read before
+    its max-pool, back-propagates only through the head). ``smoothing`` is the EMA weight of the past per
+    tracked face; ``landmarks`` attaches landmarks to the faces: the frame's own (synthetic clips) or else
+    MediaPipe's face mesh; ``margin`` grows each box before cropping (0 = the detector's box, as the paper).
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        detector: FaceDetector | None = None,
+        *,
+        cam: bool = True,
+        smoothing: float = 0.6,
+        landmarks: bool = False,
+        margin: float = 0.0,
+        max_faces: int = 8,
+    ) -> None:
+        self.model = model.eval()
+        self.trunk, self.head = split_gimefive(model)
+        self.device = next(model.parameters()).device
+        self.detector = detector or ScaledHaarDetector()
+        self.cam = cam
+        self.margin = margin
+        self.max_faces = max_faces
+        self.tracker = IoUTracker(smoothing=smoothing)
+        self.landmarks = landmarks
+        self._landmarker: MediaPipeLandmarker | None = None
+
+    def reset(self) -> None:
+        """Forget the tracked faces (call between videos)."""
+        self.tracker.reset()
+
+    def process(
+        self, image: np.ndarray, index: int = 0, time_s: float = 0.0, landmarks: list[np.ndarray] | None = None
+    ) -> FrameResult:
+        """Analyse one RGB (or gray) frame; ``landmarks`` are known point sets of its faces (synthetic clips)."""
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        boxes = self.detector.detect(image)[: self.max_faces]
+        timings["detect"] = time.perf_counter() - started
+        if not boxes:
+            self.tracker.update([], np.empty((0, len(EMOTIONS))))
+            return FrameResult(index, time_s, [], timings)
+
+        started = time.perf_counter()
+        crops = np.stack([crop_face(image, box, FACE_SIZE, self.margin) for box in boxes])
+        with torch.no_grad():
+            features = self.trunk(faces_to_tensor(crops, self.device))
+            probabilities = torch.softmax(self.head(features), dim=1).cpu().numpy()
+        tracks = self.tracker.update(boxes, probabilities)
+        timings["classify"] = time.perf_counter() - started
+
+        cams: list[np.ndarray | None] = [None] * len(boxes)
+        if self.cam:
+            started = time.perf_counter()
+            labels = [int(np.argmax(track.smoothed)) for track in tracks]
+            cams = list(last_block_cams(self.head, features, labels, FACE_SIZE))
+            timings["cam"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        points = self._landmarks(image, boxes, landmarks)
+        timings["landmarks"] = time.perf_counter() - started
+        faces = [
+            FaceResult(box, track.track_id, probabilities[i], track.smoothed.copy(), cams[i], points[i])
+            for i, (box, track) in enumerate(zip(boxes, tracks, strict=True))
+        ]
+        return FrameResult(index, time_s, faces, timings)
+
+    def _landmarks(self, image: np.ndarray, boxes: list[Box], known: list[np.ndarray] | None) -> list:
+        """None per box when landmarks are off, else the frame's known landmarks or the face mesh's."""
+        if not self.landmarks:
+            return [None] * len(boxes)
+        if known is not None:
+            return assign_to_boxes(list(known), boxes)
+        if self._landmarker is None:
+            self._landmarker = MediaPipeLandmarker()
+        return self._landmarker.locate(image, boxes)

@@ -1,0 +1,158 @@
+"""Video sources, writers and outputs: clear errors on bad input, no half-written files, the CSV and the timeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from gimefive_lib.labels import EMOTIONS
+from gimefive_lib.models import build_model
+from gimefive_lib.video.pipeline import FramePipeline
+from gimefive_lib.video.runner import annotate_video
+from gimefive_lib.video.sources import (
+    CameraNotFoundError,
+    CameraSource,
+    ClipSource,
+    VideoFileSource,
+    astronaut_clip,
+    fallback_clip,
+    synthetic_clip,
+)
+from gimefive_lib.video.timeline import emotion_timeline, emotion_timeline_static
+from gimefive_lib.video.writer import CSV_COLUMNS, AnnotatedVideoWriter, browser_video, write_csv
+
+
+def _frames(n: int = 4) -> np.ndarray:
+    """``n`` 640x480 RGB frames with a moving bright square."""
+    frames = np.zeros((n, 480, 640, 3), np.uint8)
+    for i in range(n):
+        frames[i, 100:200, 100 + 20 * i : 200 + 20 * i] = (250, 120, 30)
+    return frames
+
+
+def _write(path, frames, fps=10.0):
+    with AnnotatedVideoWriter(path, fps) as writer:
+        for frame in frames:
+            writer.write(frame)
+    return path
+
+
+def test_written_video_reads_back_frame_for_frame(tmp_path):
+    path = _write(tmp_path / "clip.mp4", _frames(5))
+    source = VideoFileSource(path)
+    frames = list(source)
+    assert source.fps == pytest.approx(10.0) and source.size == (640, 480) and len(frames) == 5
+    assert [f.index for f in frames] == list(range(5)) and frames[2].time_s == pytest.approx(0.2)
+    assert abs(frames[0].image[150, 150].astype(int) - (250, 120, 30)).max() < 40  # RGB order kept
+
+
+def test_writer_leaves_nothing_when_the_block_fails(tmp_path):
+    with pytest.raises(RuntimeError), AnnotatedVideoWriter(tmp_path / "out.mp4", 10.0) as writer:
+        writer.write(_frames(1)[0])
+        raise RuntimeError("stop in the middle")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writer_without_frames_creates_nothing(tmp_path):
+    with pytest.raises(ValueError, match="no frames"):
+        AnnotatedVideoWriter(tmp_path / "out.mp4", 10.0).close()
+    with pytest.raises(ValueError, match="unsupported video suffix"):
+        AnnotatedVideoWriter(tmp_path / "out.gif", 10.0)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_unreadable_and_empty_videos_are_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nothere.mp4: video file not found"):
+        VideoFileSource(tmp_path / "nothere.mp4")
+    (tmp_path / "garbage.mp4").write_bytes(b"this is not a video" * 50)
+    with pytest.raises(ValueError, match="garbage.mp4: not a readable video"):
+        VideoFileSource(tmp_path / "garbage.mp4")
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    with pytest.raises(ValueError, match="empty.mp4"):
+        VideoFileSource(tmp_path / "empty.mp4")
+
+
+def test_missing_camera_is_a_clear_error():
+    with pytest.raises(CameraNotFoundError, match="no camera at index 97"):
+        CameraSource(97)
+
+
+def test_synthetic_clip_has_two_faces_with_landmarks_in_640x480():
+    clip = synthetic_clip(3)
+    frames = list(clip)
+    assert clip.images.shape == (3, 480, 640, 3) and clip.fps > 0
+    assert len(frames[0].landmarks) == 2
+    for points in frames[2].landmarks:
+        assert points.shape == (68, 2)
+        assert (points >= 0).all() and (points[:, 0] < 640).all() and (points[:, 1] < 480).all()
+    assert not np.array_equal(clip.images[0], clip.images[2])  # the faces move and change
+
+
+def test_astronaut_clip_moves_and_fallback_names_are_checked():
+    clip = astronaut_clip(4)
+    assert clip.images.shape == (4, 480, 640, 3) and not np.array_equal(clip.images[0], clip.images[1])
+    assert fallback_clip("astronaut", 2).frame_count == 2
+    with pytest.raises(ValueError, match="unknown fallback clip"):
+        fallback_clip("webcam")
+    with pytest.raises(ValueError, match="at least one frame"):
+        ClipSource(np.empty((0, 480, 640, 3), np.uint8), 10.0, "nothing")
+
+
+def test_csv_is_written_whole(tmp_path):
+    table = pd.DataFrame([[0, 0.0, 0, 1, 2, 3, 4, *([1 / 6] * 6), "happiness"]], columns=list(CSV_COLUMNS))
+    path = write_csv(table, tmp_path / "faces.csv")
+    assert pd.read_csv(path).columns.tolist() == list(CSV_COLUMNS)
+    assert [p.name for p in tmp_path.iterdir()] == ["faces.csv"]
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> FramePipeline:
+    torch.manual_seed(0)
+    return FramePipeline(build_model("gimefive").eval())
+
+
+def test_annotate_video_writes_every_frame_and_one_row_per_face(tmp_path, pipeline):
+    clip = astronaut_clip(3)
+    run = annotate_video(clip, pipeline, tmp_path / "out.mp4", tmp_path / "out.csv")
+    assert run.frames == 3 and run.fps > 0
+    assert len(list(VideoFileSource(run.output))) == 3
+    table = pd.read_csv(run.csv)
+    assert len(table) == run.faces == 3  # one face per frame
+    assert table[list(EMOTIONS)].sum(axis=1).round(3).eq(1.0).all()
+    assert table["face"].nunique() == 1  # tracked as one face through the zoom
+
+
+def test_annotate_video_failure_leaves_no_output(tmp_path, pipeline, monkeypatch):
+    calls = iter(range(100))
+
+    def failing(image, index=0, time_s=0.0, landmarks=None):
+        if next(calls) == 1:
+            raise RuntimeError("model exploded")
+        return FramePipeline.process(pipeline, image, index, time_s, landmarks)
+
+    monkeypatch.setattr(pipeline, "process", failing)
+    with pytest.raises(RuntimeError, match="model exploded"):
+        annotate_video(ClipSource(_frames(3), 10.0, "squares"), pipeline, tmp_path / "out.mp4", tmp_path / "o.csv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_emotion_timeline_has_a_line_per_emotion_and_face():
+    rows = [
+        {"frame": i, "time_s": i / 10, "face": face, **dict(zip(EMOTIONS, np.eye(6)[face], strict=True))}
+        for i in range(5) for face in (0, 1)
+    ]
+    figure = emotion_timeline(pd.DataFrame(rows))
+    assert len(figure.data) == 12 and {trace.name for trace in figure.data} == set(EMOTIONS)
+    empty = emotion_timeline(pd.DataFrame(columns=list(CSV_COLUMNS)))
+    assert len(empty.data) == 0 and "no face" in empty.layout.annotations[0].text
+    static = emotion_timeline_static(pd.DataFrame(rows))
+    assert len(static.axes) == 2 and len(static.axes[1].lines) == 6
+
+
+def test_browser_preview_is_a_smaller_webm(tmp_path):
+    preview = browser_video(_write(tmp_path / "clip.mp4", _frames(4)), width=320)
+    assert preview.suffix == ".webm"
+    frames = list(VideoFileSource(preview))
+    assert len(frames) == 4 and frames[0].image.shape == (240, 320, 3)

@@ -1,0 +1,164 @@
+"""The frame pipeline: one batch per frame, Grad-CAM equal to the library's on the whole model, tracking, drawing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from pytorch_grad_cam import GradCAM
+from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
+
+from gimefive_lib.faces import Box, HaarFaceDetector, crop_face
+from gimefive_lib.models import build_model, last_conv_block
+from gimefive_lib.preprocess import faces_to_tensor
+from gimefive_lib.video.cam import last_block_cams, split_gimefive
+from gimefive_lib.video.detection import ScaledHaarDetector, make_detector
+from gimefive_lib.video.draw import draw_results
+from gimefive_lib.video.pipeline import FaceResult, FramePipeline, FrameResult
+from gimefive_lib.video.sources import astronaut_clip, synthetic_clip
+from gimefive_lib.video.tracking import IoUTracker, iou
+
+
+@pytest.fixture(scope="module")
+def model() -> torch.nn.Module:
+    """An untrained GiMeFive (the tests must not depend on training)."""
+    torch.manual_seed(0)
+    return build_model("gimefive").eval()
+
+
+@pytest.fixture(scope="module")
+def astronaut_frame() -> np.ndarray:
+    """A 640x480 frame with one real face."""
+    return astronaut_clip(1).images[0]
+
+
+@pytest.fixture(scope="module")
+def two_faces():
+    """The first frame of the synthetic clip: two faces with exact landmarks."""
+    return next(iter(synthetic_clip(2)))
+
+
+def test_head_cam_equals_gradcam_of_the_whole_model(model):
+    faces = np.random.default_rng(0).integers(0, 256, (6, 64, 64), dtype=np.uint8)
+    x, labels = faces_to_tensor(faces), [0, 1, 2, 3, 4, 5]
+    trunk, head = split_gimefive(model)
+    with torch.no_grad():
+        features = trunk(x)
+        np.testing.assert_allclose(head(features).numpy(), model(x).numpy(), atol=1e-5)
+    ours = last_block_cams(head, features, labels)
+    rectified = last_conv_block(model)[-2]  # the last block's ReLU, before its max-pool (as the paper's conv5)
+    with GradCAM(model=model, target_layers=[rectified]) as cam:
+        reference = cam(input_tensor=x, targets=[ClassifierOutputTarget(k) for k in labels])
+    assert ours.shape == (6, 64, 64)
+    assert (ours.std(axis=(1, 2)) > 0.05).sum() >= 3  # mostly real maps, not all-zero ones
+    np.testing.assert_allclose(ours, reference, atol=1e-5)
+
+
+def test_cam_leaves_the_model_as_it_was(model, astronaut_frame):
+    model.zero_grad(set_to_none=True)
+    FramePipeline(model).process(astronaut_frame)
+    assert all(p.requires_grad and p.grad is None for p in model.parameters())
+
+
+def test_astronaut_face_is_found_classified_and_explained(model, astronaut_frame):
+    result = FramePipeline(model).process(astronaut_frame, index=3, time_s=0.25)
+    assert (result.index, result.time_s) == (3, 0.25)
+    assert len(result.faces) == 1
+    face = result.faces[0]
+    assert 200 < face.box.x + face.box.w / 2 < 440 and face.box.w > 60
+    assert face.probabilities.shape == (6,) and face.probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+    assert face.cam.shape == (64, 64) and face.cam.min() >= 0.0 and face.cam.max() <= 1.0
+    assert set(result.timings) == {"detect", "classify", "cam", "landmarks"}
+
+
+def test_all_faces_in_one_batch_match_each_face_alone(model, two_faces):
+    result = FramePipeline(model, smoothing=0.0).process(two_faces.image)
+    assert len(result.faces) == 2
+    for face in result.faces:
+        x = faces_to_tensor(crop_face(two_faces.image, face.box))  # the training preprocessing, one face
+        with torch.no_grad():
+            alone = torch.softmax(model(x), dim=1)[0].numpy()
+        np.testing.assert_allclose(face.probabilities, alone, atol=1e-5)
+
+
+def test_frame_without_faces_gives_no_faces_and_a_note(model):
+    blank = np.full((480, 640, 3), 128, np.uint8)
+    result = FramePipeline(model).process(blank)
+    assert result.faces == []
+    drawn = draw_results(blank, result)
+    assert drawn.shape == blank.shape and (drawn != blank).any()  # "no face found" is written
+
+
+def test_no_cam_option_skips_grad_cam(model, astronaut_frame):
+    result = FramePipeline(model, cam=False).process(astronaut_frame)
+    assert result.faces[0].cam is None and "cam" not in result.timings
+
+
+def test_known_landmarks_are_matched_to_their_faces(model, two_faces):
+    faces = FramePipeline(model, landmarks=True, cam=False).process(
+        two_faces.image, landmarks=two_faces.landmarks
+    ).faces
+    assert len(faces) == 2
+    for face in faces:
+        centre = face.landmarks.mean(axis=0)
+        assert face.landmarks.shape == (68, 2)
+        assert face.box.x < centre[0] < face.box.x + face.box.w and face.box.y < centre[1] < face.box.y + face.box.h
+
+
+def test_pipeline_needs_a_gimefive():
+    with pytest.raises(ValueError, match="GiMeFive"):
+        FramePipeline(build_model("resnet18"))
+
+
+def test_tracker_keeps_ids_and_smooths_probabilities():
+    tracker = IoUTracker(smoothing=0.5, max_missing=1)
+    first, second = np.eye(6)[[0]], np.eye(6)[[1]]
+    (a,) = tracker.update([Box(100, 100, 80, 80)], first)
+    (b,) = tracker.update([Box(104, 102, 80, 80)], second)  # moved a little: same face
+    assert a.track_id == b.track_id == 0
+    np.testing.assert_allclose(b.smoothed, 0.5 * first[0] + 0.5 * second[0])
+    (c,) = tracker.update([Box(400, 100, 80, 80)], first)  # elsewhere: a new face
+    assert c.track_id == 1
+    tracker.update([], np.empty((0, 6)))
+    assert [t.track_id for t in tracker.tracks] == [1]  # face 0 unseen for 2 frames > max_missing
+
+
+def test_iou():
+    assert iou(Box(0, 0, 10, 10), Box(0, 0, 10, 10)) == 1.0
+    assert iou(Box(0, 0, 10, 10), Box(5, 0, 10, 10)) == pytest.approx(50 / 150)
+    assert iou(Box(0, 0, 10, 10), Box(20, 20, 5, 5)) == 0.0
+
+
+def test_downscaled_haar_boxes_are_in_frame_coordinates(astronaut_frame):
+    full = HaarFaceDetector(min_neighbors=10, min_size=64).detect(astronaut_frame)  # the paper's settings
+    (half,) = ScaledHaarDetector(scale=0.5).detect(astronaut_frame)
+    assert max(iou(box, half) for box in full) > 0.7
+
+
+def test_mediapipe_detector_finds_the_astronaut(astronaut_frame):
+    (haar,) = ScaledHaarDetector().detect(astronaut_frame)
+    found = make_detector("mediapipe").detect(astronaut_frame)
+    assert len(found) == 1 and iou(found[0], haar) > 0.3
+    with pytest.raises(ValueError, match="unknown face detector"):
+        make_detector("dlib")
+
+
+def test_face_mesh_landmarks_for_a_real_face(model, astronaut_frame):
+    (face,) = FramePipeline(model, landmarks=True, cam=False).process(astronaut_frame).faces
+    assert face.landmarks.shape == (468, 2)
+    centre = face.landmarks.mean(axis=0)
+    assert face.box.x < centre[0] < face.box.x + face.box.w
+
+
+def test_drawing_changes_only_a_copy_and_marks_the_box():
+    image = np.zeros((120, 200, 3), np.uint8)
+    cam = np.zeros((64, 64), np.float32)
+    cam[:32] = 1.0
+    face = FaceResult(Box(20, 30, 60, 60), 0, np.full(6, 1 / 6), np.eye(6)[2], cam, np.array([[50.0, 60.0]]))
+    drawn = draw_results(image, FrameResult(0, 0.0, [face]))
+    assert not image.any()
+    inside = drawn[32:88, 22:78]
+    assert inside[:20, :, 0].mean() > inside[-20:, :, 0].mean()  # jet colours: the hot half is red,
+    assert inside[:20, :, 2].mean() < inside[-20:, :, 2].mean()  # the cold half blue
+    assert (drawn[60, 50] == 255).all()  # the landmark
+    assert drawn[:, 85:].any()  # probability bars right of the box

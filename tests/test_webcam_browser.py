@@ -1,0 +1,170 @@
+"""End to end in a real browser: JupyterLab 4 shows the webcam widget in headless Chromium with a fake camera.
+
+Asserts that JPEG frames from ``getUserMedia`` reach the Python handler in the kernel and that annotated
+frames come back to the page, and that a denied camera permission shows up in the widget and in Python.
+Needs Debian's ``chromium`` (``apt-get install chromium``) and the ``playwright`` pip package; skips otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+]
+MIN_FRAMES = 5
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt install)"),
+]
+
+NOTEBOOK_CELL = """\
+import pathlib
+import torch
+from gimefive_lib.models import build_model
+from gimefive_lib.video import FramePipeline
+from gimefive_lib.video.webcam import webcam_widget
+
+torch.manual_seed(0)
+widget = webcam_widget(FramePipeline(build_model("gimefive").eval()), fps=10, width=320, height=240)
+widget.observe(lambda change: pathlib.Path("frames.txt").write_text(str(change["new"])), "frames_processed")
+widget.observe(lambda change: pathlib.Path("error.txt").write_text(change["new"]), "error")
+widget
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_notebook(path: Path) -> None:
+    notebook = {
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "webcam", "metadata": {}, "outputs": [],
+                   "source": NOTEBOOK_CELL}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(notebook))
+
+
+@pytest.fixture
+def jupyter_lab(tmp_path):
+    """A JupyterLab server on 127.0.0.1 serving ``tmp_path``; yields (url, root); stopped afterwards."""
+    root, home = tmp_path / "root", tmp_path / "home"
+    root.mkdir()
+    home.mkdir()
+    _write_notebook(root / "webcam.ipynb")
+    port, token = _free_port(), "gimefive-test-token"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "IPYTHONDIR": str(home / "ipython"), "JUPYTER_PLATFORM_DIRS": "1"}
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}", f"--LabApp.user_settings_dir={home / 'settings'}",
+    ]
+    if os.geteuid() == 0:  # CI containers run as root
+        command.append("--allow-root")
+    log = (tmp_path / "jupyter.log").open("w")
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start; log:\n{(tmp_path / 'jupyter.log').read_text()[-3000:]}")
+                time.sleep(1)
+        yield f"{base}/lab/tree/webcam.ipynb?token={token}", root
+    finally:
+        _stop(server)
+        log.close()
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop the server and its kernels (its own process group): SIGTERM, then SIGKILL after 30 s."""
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+RUN_NOTEBOOK = """async () => {
+    const app = window.jupyterapp;
+    const panel = app.shell.currentWidget;
+    await panel.context.ready;
+    await panel.sessionContext.ready;
+    await app.commands.execute("notebook:run-all-cells");
+    return panel.sessionContext.session.kernel.name;
+}"""
+
+DENY_CAMERA = """() => {
+    const denied = new DOMException("denied by the test", "NotAllowedError");
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(denied);
+}"""
+
+
+def test_browser_camera_frames_reach_the_kernel_and_come_back_annotated(jupyter_lab):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright pip package")
+    url, root = jupyter_lab
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(url, timeout=120_000)
+            page.wait_for_function(
+                "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                " && window.jupyterapp.shell.currentWidget.sessionContext",
+                timeout=120_000,
+            )
+            assert page.evaluate(RUN_NOTEBOOK) == "python3"
+            widget = page.wait_for_selector(".gimefive-webcam", timeout=240_000)
+
+            widget.query_selector(".gw-start").click()
+            page.wait_for_function(
+                f"() => Number(document.querySelector('.gimefive-webcam').dataset.received || 0) >= {MIN_FRAMES}",
+                timeout=240_000,
+            )
+            widget.query_selector(".gw-stop").click()
+            shown = page.evaluate(
+                "() => { const img = document.querySelector('.gimefive-webcam .gw-view');"
+                " return [img.naturalWidth, img.naturalHeight]; }"
+            )
+            # Python's handler ran at least as often as the page received annotated frames.
+            processed = int((root / "frames.txt").read_text())
+            received = int(widget.get_attribute("data-received"))
+            assert processed >= received >= MIN_FRAMES
+            assert shown == [320, 240]
+            assert not (root / "error.txt").exists()
+
+            page.evaluate(DENY_CAMERA)
+            widget.query_selector(".gw-start").click()
+            page.wait_for_selector(".gimefive-webcam .gw-error >> text=camera permission denied", timeout=30_000)
+            deadline = time.monotonic() + 30
+            while not (root / "error.txt").exists() and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert (root / "error.txt").read_text() == "camera permission denied"
+        finally:
+            browser.close()
