@@ -5,7 +5,7 @@ Prints, per method at one layer (default block5, read before its max-pool):
 * milliseconds per face for a batch of 64 faces at 64 x 64 on the CPU (Score-CAM and Ablation-CAM run one forward
   pass per channel, so they are timed on ``--slow-images`` faces and reported per face);
 * the pointing game (hit rate, tolerance 4 px) and the energy-based pointing game on the synthetic test split,
-  maps explaining the true class, next to a random map and Captum's Integrated Gradients.
+  maps explaining the true class, next to a random map, a centre-prior map and Captum's Integrated Gradients.
 
     python bench/explain_speed.py                       # GIMEFIVE_FAST=1 for the small synthetic model
     python bench/explain_speed.py --layer block4 --json
@@ -23,8 +23,14 @@ import torch
 
 from gimefive_lib.evaluation import evaluate_model
 from gimefive_lib.explain.cams import METHOD_LABELS, METHOD_NAMES, SLOW_METHODS, compute_cams
-from gimefive_lib.explain.compare import INTEGRATED_GRADIENTS, RANDOM
-from gimefive_lib.explain.metrics import energy_pointing_game, integrated_gradients_maps, pointing_game, random_maps
+from gimefive_lib.explain.compare import CENTRE, INTEGRATED_GRADIENTS, RANDOM
+from gimefive_lib.explain.metrics import (
+    centre_maps,
+    energy_pointing_game,
+    integrated_gradients_maps,
+    pointing_game,
+    random_maps,
+)
 from gimefive_lib.settings import get_settings
 from gimefive_lib.zoo import synthetic_model
 
@@ -69,7 +75,9 @@ def main() -> None:
     started = time.perf_counter()
     ig = integrated_gradients_maps(model, test.images, test.labels)
     ig_ms = 1000 * (time.perf_counter() - started) / len(test)
-    for name, maps, ms in ((INTEGRATED_GRADIENTS, ig, ig_ms), (RANDOM, random_maps(len(test), 64, settings.seed), 0.0)):
+    references = ((INTEGRATED_GRADIENTS, ig, ig_ms), (RANDOM, random_maps(len(test), 64, settings.seed), 0.0),
+                  (CENTRE, centre_maps(len(test), 64), 0.0))
+    for name, maps, ms in references:
         rows.append({"method": name, "ms_per_face": ms, "timed_on": len(test),
                      "pointing": pointing_game(maps, test.masks).mean(),
                      "energy": energy_pointing_game(maps, test.masks).mean(), "n": len(test)})
@@ -79,8 +87,10 @@ def main() -> None:
         return
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     grad, rand = table.iloc[0], table[table["method"] == RANDOM].iloc[0]
+    centre = table[table["method"] == CENTRE].iloc[0]
     print(json.dumps({"gradcam_pointing": round(float(grad["pointing"]), 3),
                       "random_pointing": round(float(rand["pointing"]), 3),
+                      "centre_pointing": round(float(centre["pointing"]), 3),
                       "mask_share_of_face": round(float(test.masks.mean()), 3)}))
 
 

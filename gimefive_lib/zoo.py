@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from torch import nn
 
-from gimefive_lib.data import DatasetError, get_loader
+from gimefive_lib.data import VAL_FRACTION, DatasetSplits
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.splits import stratified_split_indices, train_val_split
+from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.devices import select_device
 from gimefive_lib.settings import Settings, get_settings
 from gimefive_lib.training.checkpoint import load_model
@@ -17,45 +16,15 @@ from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer
 
 
-@dataclass
-class DataSplits:
-    """Train, validation (carved from train) and test faces; ``test`` is None where a dataset has no test split."""
-
-    train: FaceSet
-    val: FaceSet
-    test: FaceSet | None
-
-
-def synthetic_data(settings: Settings | None = None) -> DataSplits:
+def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
     """Synthetic train/val/test faces (test faces have other identities); fast mode uses fewer faces."""
     from gimefive_lib.data.synthetic import synthetic_splits
 
     settings = settings or get_settings()
     n_train, n_test = (1200, 300) if settings.fast else (6000, 1200)
     train, test = synthetic_splits(n_train, n_test, seed=settings.seed)
-    train, val = train_val_split(train, 0.15, seed=settings.seed)
-    return DataSplits(train, val, test)
-
-
-def real_data(settings: Settings) -> DataSplits:
-    """The configured real dataset: its train split (validation carved from it) and its test split if present."""
-    loader = get_loader(settings.dataset)
-    faces = loader.load(settings.data_root, "train", cache_dir=settings.cache_dir)
-    if settings.fast:
-        faces = faces.subset(stratified_split_indices(faces.labels, 2000 / len(faces), settings.seed)[1])
-    train, val = train_val_split(faces, 0.1, seed=settings.seed)
-    try:
-        test = loader.load(settings.data_root, "test", cache_dir=settings.cache_dir)
-    except DatasetError as error:
-        print(f"no test split: {error}")
-        test = None
-    return DataSplits(train, val, test)
-
-
-def notebook_data(settings: Settings | None = None) -> DataSplits:
-    """The data the notebooks use: the real dataset when ``GIMEFIVE_DATA`` is set, the synthetic faces otherwise."""
-    settings = settings or get_settings()
-    return real_data(settings) if settings.uses_real_data else synthetic_data(settings)
+    train, val = train_val_split(train, VAL_FRACTION, seed=settings.seed)
+    return DatasetSplits(train, val, test)
 
 
 def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn.Module, list[dict]]:
@@ -87,7 +56,7 @@ def notebook_config(settings: Settings | None = None, model: str = "gimefive") -
     return TrainConfig(model=model, epochs=epochs, seed=settings.seed, device=settings.device, out_dir=str(out))
 
 
-def synthetic_model(settings: Settings | None = None, model: str = "gimefive") -> tuple[nn.Module, DataSplits]:
+def synthetic_model(settings: Settings | None = None, model: str = "gimefive") -> tuple[nn.Module, DatasetSplits]:
     """A model trained on the synthetic faces (trained once, then loaded) and the data it was trained on."""
     settings = settings or get_settings()
     data = synthetic_data(settings)

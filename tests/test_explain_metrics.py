@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from gimefive_lib.explain.compare import INTEGRATED_GRADIENTS, RANDOM, compare_methods
+from gimefive_lib.explain.compare import CENTRE, INTEGRATED_GRADIENTS, RANDOM, compare_methods
 from gimefive_lib.explain.metrics import (
+    centre_maps,
     confidence_drop,
     default_tolerance,
     energy_pointing_game,
@@ -112,10 +113,17 @@ def test_comparison_table_has_every_method_layer_and_the_references(tiny_model, 
     faces = tiny_faces.subset(np.arange(4))
     table = compare_methods(tiny_model, faces.images, faces.masks, ("gradcam", "scorecam"), ["block4", "block5"],
                             slow_images=2, road=False)
-    assert list(table["method"]) == ["Grad-CAM", "Grad-CAM", "Score-CAM", "Score-CAM", INTEGRATED_GRADIENTS, RANDOM]
+    assert list(table["method"]) == ["Grad-CAM", "Grad-CAM", "Score-CAM", "Score-CAM", INTEGRATED_GRADIENTS, RANDOM,
+                                     CENTRE]
     assert table.loc[table["method"] == "Score-CAM", "n"].tolist() == [2, 2]
     assert table[["pointing", "energy", "confidence_drop"]].notna().all().all() and table["road"].isna().all()
     with_road = compare_methods(tiny_model, faces.images[:2], None, ("gradcam",), road_percentiles=(50,),
                                 references=False)
     assert with_road["pointing"].isna().all() and with_road["road"].notna().all()
     assert with_road["layer"].tolist() == ["block5"]
+
+
+def test_centre_map_points_at_the_image_centre():
+    maps = centre_maps(2, 64)
+    assert maps.shape == (2, 64, 64) and maps.max() <= 1
+    np.testing.assert_allclose(pointing_points(maps)[0], [31.5, 31.5], atol=0.6)

@@ -95,7 +95,7 @@ def test_cli_writes_the_json_report(tmp_path, tiny_faces, monkeypatch, capsys):
     assert report["baseline"] == "others" and report["schedule"] == [68, 16]
     assert set(report["emotions"]) == {"happiness", "surprise", "sadness", "anger", "disgust", "fear"}
     assert "report written to" in capsys.readouterr().out
-    with pytest.raises(ValueError, match="only 68"):
+    with pytest.raises(SystemExit, match="only 68"):
         main(["landmarks", "--out", str(out), "--model", "random", "--schedule", "128,64"])
 
 

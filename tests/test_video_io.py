@@ -10,6 +10,7 @@ import torch
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import build_model
 from gimefive_lib.video.pipeline import FramePipeline
+from gimefive_lib.video.plots import frame_strip, show_frame
 from gimefive_lib.video.runner import annotate_video
 from gimefive_lib.video.sources import (
     CameraNotFoundError,
@@ -20,7 +21,7 @@ from gimefive_lib.video.sources import (
     fallback_clip,
     synthetic_clip,
 )
-from gimefive_lib.video.timeline import emotion_timeline, emotion_timeline_static
+from gimefive_lib.video.timeline import emotion_timeline, emotion_timeline_static, label_switches
 from gimefive_lib.video.writer import CSV_COLUMNS, AnnotatedVideoWriter, browser_video, write_csv
 
 
@@ -156,3 +157,15 @@ def test_browser_preview_is_a_smaller_webm(tmp_path):
     assert preview.suffix == ".webm"
     frames = list(VideoFileSource(preview))
     assert len(frames) == 4 and frames[0].image.shape == (240, 320, 3)
+
+
+def test_label_switches_counts_flicker_per_face():
+    table = pd.DataFrame({"face": [0, 0, 0, 0, 1, 1], "label": ["anger", "fear", "fear", "anger", "fear", "fear"]})
+    assert label_switches(table) == 2
+
+
+def test_frame_figures():
+    frames = _frames(5)
+    strip = frame_strip(frames)
+    assert [ax.get_title() for ax in strip.axes] == ["frame 0", "frame 2", "frame 4"]
+    assert show_frame(frames[0], "one").axes[0].get_title() == "one"

@@ -34,10 +34,18 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load or extract the landmarks, run the study, write and summarise the report."""
     from gimefive_lib.landmarks.datasets import real_landmark_splits, synthetic_landmark_splits
+    from gimefive_lib.landmarks.pruning import check_schedule
+    from gimefive_lib.landmarks.regions import FACEMESH468, IBUG68, LAYOUT_SIZES
     from gimefive_lib.landmarks.report import study_report, write_report
     from gimefive_lib.landmarks.study import StudyConfig, run_study
 
     settings = get_settings()
+    layout = IBUG68 if args.dataset == "synthetic" else FACEMESH468
+    if args.schedule is not None:
+        try:  # before any extraction: a bad schedule fails at once
+            check_schedule(args.schedule, LAYOUT_SIZES[layout])
+        except ValueError as error:
+            raise SystemExit(f"--schedule: {error}") from None
     config = StudyConfig(model=args.model, baseline=args.baseline, schedule=args.schedule, rerank=not args.no_rerank,
                          seed=settings.seed)
     if args.dataset == "synthetic":

@@ -22,7 +22,7 @@ LOADERS: dict[str, type[DatasetLoader]] = {
     "fer-gimefive": Aggregate,
 }
 SYNTHETIC = "synthetic"
-VAL_FRACTION = 0.15  # the fraction of train held out for validation, as in zoo.synthetic_data
+VAL_FRACTION = 0.15  # the fraction of train held out for validation
 
 
 def get_loader(name: str, /, **options) -> DatasetLoader:
@@ -56,8 +56,7 @@ def configured_splits(settings: Settings | None = None) -> DatasetSplits:
     if not settings.uses_real_data or settings.dataset == SYNTHETIC:
         from gimefive_lib.zoo import synthetic_data
 
-        data = synthetic_data(settings)
-        return DatasetSplits(data.train, data.val, data.test)
+        return synthetic_data(settings)
     loader = get_loader(settings.dataset)
     full = loader.load(settings.data_root, "train", cache_dir=settings.cache_dir)
     train, val = train_val_split(full, VAL_FRACTION, seed=settings.seed)

@@ -127,7 +127,8 @@ class Aggregate(DatasetLoader):
 
     def parse(self, root: Path, split: str) -> ParsedSplit:
         records, dropped, prints = [], Counter(), []
-        for located in self._parts_of(root, self.canonical_split(split))[0]:
+        split = self.canonical_split(split)
+        for located in self._parts_of(root, split)[0]:
             parsed = located.loader.parse(located.root, split)
             records += [replace(r, source=f"{located.part.name}/{r.source}") for r in parsed.records]
             dropped.update(parsed.dropped)

@@ -37,10 +37,13 @@ def channel_means(model: nn.Module, images: np.ndarray, layer: str, batch_size: 
 
 
 def emotion_channel_table(means: np.ndarray, labels: np.ndarray, k: int = 12) -> pd.DataFrame:
-    """Mean activation per emotion (rows) of the ``k`` channels whose emotion means differ most (columns)."""
+    """Mean activation per emotion (rows) of the ``k`` most emotion-selective channels (columns).
+
+    Selectivity is the spread of a channel's emotion means relative to its overall mean, (max - min) / mean.
+    """
     frame = pd.DataFrame(means).groupby(np.asarray(labels)).mean()
     frame.index = [EMOTIONS[int(i)] for i in frame.index]
-    spread = frame.max() - frame.min()
+    spread = (frame.max() - frame.min()) / (frame.mean() + 1e-6)
     chosen = spread.sort_values(ascending=False).index[:k]
     return frame[chosen].rename(columns=lambda c: f"ch {c}")
 

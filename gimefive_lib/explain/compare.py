@@ -1,4 +1,4 @@
-"""One table comparing CAM methods x layers and the reference maps (random, Integrated Gradients) on every metric."""
+"""One table comparing CAM methods x layers and the reference maps (random, centre, Integrated Gradients)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from gimefive_lib.explain.cams import (
 )
 from gimefive_lib.explain.metrics import (
     ROAD_PERCENTILES,
+    centre_maps,
     confidence_drop,
     energy_pointing_game,
     integrated_gradients_maps,
@@ -29,6 +30,7 @@ from gimefive_lib.explain.metrics import (
 )
 
 RANDOM = "random map"
+CENTRE = "centre map"
 INTEGRATED_GRADIENTS = "Integrated Gradients"
 
 
@@ -51,7 +53,7 @@ def compare_methods(
     layers: Sequence[str] | None = None, targets: Targets = "predicted", slow_images: int = 4, road: bool = True,
     road_percentiles: Sequence[int] = ROAD_PERCENTILES, references: bool = True, ig_steps: int = 32, seed: int = 0,
 ) -> pd.DataFrame:
-    """Methods x layers (plus the random map and Integrated Gradients) scored on the same faces and targets.
+    """Methods x layers (plus the random map, the centre map and Integrated Gradients) on the same faces and targets.
 
     Score-CAM and Ablation-CAM need one forward pass per channel, so they see only the first ``slow_images``
     faces (column ``n``). Columns: method, layer, n, pointing, energy, confidence_drop, road, ms_per_image.
@@ -77,6 +79,7 @@ def compare_methods(
         maps = integrated_gradients_maps(model, images, classes, n_steps=ig_steps)
         add(INTEGRATED_GRADIENTS, "input", len(images), maps, time.perf_counter() - started)
         add(RANDOM, "-", len(images), random_maps(len(images), images.shape[1:], seed), 0.0)
+        add(CENTRE, "-", len(images), centre_maps(len(images), images.shape[1:]), 0.0)
     return pd.DataFrame(rows)
 
 

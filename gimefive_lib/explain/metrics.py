@@ -88,6 +88,19 @@ def random_maps(n: int, size: int | tuple[int, int] = 64, seed: int = 0, blur: f
     return ((maps - low) / np.maximum(high - low, 1e-12)).astype(np.float32)
 
 
+def centre_maps(n: int, size: int | tuple[int, int] = 64, sigma: float = 0.2) -> np.ndarray:
+    """``n`` copies of a Gaussian at the image centre (``sigma`` in fractions of the side): the centre-prior baseline.
+
+    Zhang et al. (2018) report this baseline next to the pointing game: faces are centred, so a map that only
+    knows where faces usually are already hits central evidence.
+    """
+    height, width = (size, size) if isinstance(size, int) else size
+    rows, cols = np.mgrid[:height, :width]
+    dy, dx = (rows - (height - 1) / 2) / (sigma * height), (cols - (width - 1) / 2) / (sigma * width)
+    bump = np.exp(-(dy**2 + dx**2) / 2)
+    return np.repeat(bump[None].astype(np.float32), n, axis=0)
+
+
 def _softmax_targets(classes: Sequence[int]) -> list[ClassifierOutputSoftmaxTarget]:
     return [ClassifierOutputSoftmaxTarget(int(c)) for c in classes]
 

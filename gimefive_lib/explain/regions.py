@@ -125,13 +125,14 @@ def emotion_region_table(shares: np.ndarray, labels: Sequence[int]) -> pd.DataFr
     return table.reindex([e for e in EMOTIONS if e in table.index])
 
 
-def plot_region_table(table: pd.DataFrame, title: str = "share of CAM mass per face region"):
-    """A seaborn heatmap of an emotion x region table (returns the matplotlib figure)."""
+def plot_region_table(table: pd.DataFrame, title: str = "share of CAM mass per face region", value: str = "share",
+                      xlabel: str = "face region"):
+    """A seaborn heatmap of an emotion x region (or any emotion x column) table (returns the matplotlib figure)."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
     figure, ax = plt.subplots(figsize=(1.1 * table.shape[1] + 2, 0.5 * table.shape[0] + 1.5))
-    sns.heatmap(table, annot=True, fmt=".2f", cmap="rocket_r", vmin=0, cbar_kws={"label": "share"}, ax=ax)
-    ax.set(title=title, xlabel="face region", ylabel="")
+    sns.heatmap(table, annot=True, fmt=".2f", cmap="rocket_r", vmin=0, cbar_kws={"label": value}, ax=ax)
+    ax.set(title=title, xlabel=xlabel, ylabel="")
     figure.tight_layout()
     return figure

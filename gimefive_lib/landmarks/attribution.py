@@ -9,7 +9,7 @@ import torch
 from captum.attr import IntegratedGradients
 
 from gimefive_lib.labels import EMOTIONS
-from gimefive_lib.landmarks.classifiers import LandmarkClassifier
+from gimefive_lib.landmarks.classifiers import LandmarkClassifier, single_thread
 from gimefive_lib.landmarks.features import flatten
 
 BASELINES: tuple[str, ...] = ("zeros", "neutral", "others")
@@ -47,9 +47,10 @@ def landmark_attributions(model: LandmarkClassifier, points: np.ndarray, baselin
     x = model.inputs(points)
     base = torch.from_numpy(flatten(np.asarray(baseline, np.float32)[None], model.landmarks))
     model.network.eval()
-    ig = IntegratedGradients(model.network)
-    attributions, delta = ig.attribute(x, baselines=base, target=target, n_steps=n_steps,
-                                       internal_batch_size=4096, return_convergence_delta=True)
+    with single_thread():
+        attributions, delta = IntegratedGradients(model.network).attribute(
+            x, baselines=base, target=target, n_steps=n_steps, internal_batch_size=4096,
+            return_convergence_delta=True)
     per_landmark = attributions.detach().abs().reshape(len(x), -1, 2).sum(dim=2)
     return per_landmark.numpy(), delta.detach().numpy()
 

@@ -167,20 +167,21 @@ def _train_mlp(network: nn.Module, x: torch.Tensor, targets: np.ndarray, weights
 @torch.no_grad()
 def _fit_readout(network: RandomizedNetwork, x: torch.Tensor, targets: np.ndarray, weights: np.ndarray,
                  n_outputs: int, ridge: float) -> None:
-    """Closed-form weighted ridge regression of the read-out onto +-1 targets."""
-    h = network.features(x).double().numpy()
-    design = np.hstack([h, np.ones((len(h), 1))])
+    """Closed-form weighted ridge regression of the read-out onto +-1 targets (float64, torch's solver)."""
+    h = network.features(x).double()
+    design = torch.cat([h, torch.ones(len(h), 1, dtype=torch.float64)], dim=1)
+    labels = torch.as_tensor(targets)
     if n_outputs == 1:
-        y = (2.0 * targets - 1.0)[:, None]
+        y = (2.0 * labels.double() - 1.0)[:, None]
     else:
-        y = -np.ones((len(targets), n_outputs))
-        y[np.arange(len(targets)), targets] = 1.0
-    weighted = design * weights[:, None]
-    penalty = ridge * np.eye(design.shape[1])
+        y = -torch.ones(len(labels), n_outputs, dtype=torch.float64)
+        y[torch.arange(len(labels)), labels] = 1.0
+    weighted = design * torch.as_tensor(weights, dtype=torch.float64)[:, None]
+    penalty = ridge * torch.eye(design.shape[1], dtype=torch.float64)
     penalty[-1, -1] = 0.0  # the bias is not shrunk
-    beta = np.linalg.solve(design.T @ weighted + penalty, weighted.T @ y)
-    network.readout.weight.copy_(torch.as_tensor(beta[:-1].T, dtype=torch.float32))
-    network.readout.bias.copy_(torch.as_tensor(beta[-1], dtype=torch.float32))
+    beta = torch.linalg.solve(design.T @ weighted + penalty, weighted.T @ y)
+    network.readout.weight.copy_(beta[:-1].T.float())
+    network.readout.bias.copy_(beta[-1].float())
 
 
 def fit_classifier(points: np.ndarray, labels: np.ndarray, emotion: int | None, config: ClassifierConfig | None = None,

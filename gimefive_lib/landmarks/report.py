@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.landmarks.aucheck import check_ranking
@@ -97,3 +98,27 @@ def write_report(report: dict, path: str | Path) -> Path:
     tmp.write_text(json.dumps(report, indent=2))
     tmp.replace(path)
     return path
+
+
+def chosen_k_table(report: dict) -> pd.DataFrame:
+    """Per emotion: chosen k, validation scores and inference time with all landmarks and at k, test gain."""
+    rows = {}
+    for name, emotion in report["emotions"].items():
+        full = emotion["pruning"][0]
+        best = next(step for step in emotion["pruning"] if step["k"] == emotion["chosen_k"])
+        rows[name] = {
+            "chosen k": emotion["chosen_k"],
+            "val acc (all)": full["val_accuracy"], "val acc (k)": best["val_accuracy"],
+            "val bal. acc (all)": full["val_balanced_accuracy"], "val bal. acc (k)": best["val_balanced_accuracy"],
+            "µs/sample (all)": full["inference_us_per_sample"], "µs/sample (k)": best["inference_us_per_sample"],
+            "test acc gain": emotion["gain"]["test_accuracy"],
+            "pruned k no worse & faster": emotion["pruned_no_worse_and_faster"],
+        }
+    return pd.DataFrame(rows).T
+
+
+def region_share_table(study: LandmarkStudy) -> pd.DataFrame:
+    """Share of each emotion's global landmark importance per face region (rows: emotions)."""
+    n_points = study.splits.train.n_landmarks
+    return pd.DataFrame({EMOTIONS[r.emotion]: region_shares(r.full(n_points), study.regions)
+                         for r in study.rankings}).T

@@ -9,6 +9,7 @@ from gimefive_lib.video.detection import MediaPipeFaceDetector, ScaledHaarDetect
 from gimefive_lib.video.draw import draw_results
 from gimefive_lib.video.model import video_model
 from gimefive_lib.video.pipeline import FaceResult, FramePipeline, FrameResult
+from gimefive_lib.video.plots import frame_strip, show_frame
 from gimefive_lib.video.runner import VideoRun, annotate_video
 from gimefive_lib.video.sources import (
     CameraNotFoundError,
@@ -21,13 +22,13 @@ from gimefive_lib.video.sources import (
     open_source,
     synthetic_clip,
 )
-from gimefive_lib.video.timeline import emotion_timeline, emotion_timeline_static
+from gimefive_lib.video.timeline import emotion_timeline, emotion_timeline_static, label_switches
 from gimefive_lib.video.writer import AnnotatedVideoWriter, browser_video, results_table, write_csv
 
 __all__ = [
     "AnnotatedVideoWriter", "CameraNotFoundError", "CameraSource", "ClipSource", "FaceResult", "Frame",
     "FramePipeline", "FrameResult", "MediaPipeFaceDetector", "ScaledHaarDetector", "VideoFileSource", "VideoRun",
     "annotate_video", "astronaut_clip", "browser_video", "draw_results", "emotion_timeline",
-    "emotion_timeline_static", "fallback_clip", "make_detector", "open_source", "results_table", "synthetic_clip",
-    "video_model", "write_csv",
+    "emotion_timeline_static", "fallback_clip", "frame_strip", "label_switches", "make_detector", "open_source",
+    "results_table", "show_frame", "synthetic_clip", "video_model", "write_csv",
 ]

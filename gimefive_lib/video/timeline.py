@@ -21,6 +21,11 @@ def followed_faces(table: pd.DataFrame, min_frames: int = 3) -> list[int]:
     return sorted(int(face) for face, n in counts.items() if n >= min_frames)
 
 
+def label_switches(table: pd.DataFrame) -> int:
+    """How often the shown label changes from one frame to the next, summed over the tracked faces (flicker)."""
+    return int(sum((rows["label"] != rows["label"].shift()).iloc[1:].sum() for _, rows in table.groupby("face")))
+
+
 def emotion_timeline(table: pd.DataFrame, title: str = "Emotion timeline", min_frames: int = 3) -> go.Figure:
     """One line per emotion over ``time_s``, one panel per face seen in at least ``min_frames`` frames."""
     faces = followed_faces(table, min_frames)

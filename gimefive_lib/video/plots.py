@@ -1,0 +1,29 @@
+"""Static figures of frames for notebooks: a strip of chosen frames and one large annotated frame."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+
+def frame_strip(images: np.ndarray | list, indices: list[int] | None = None, label: str = "frame") -> Figure:
+    """The frames at ``indices`` (default: first, middle, last) side by side, titled with their index."""
+    indices = indices if indices is not None else [0, len(images) // 2, len(images) - 1]
+    figure, axes = plt.subplots(1, len(indices), figsize=(5 * len(indices), 4), squeeze=False)
+    for ax, i in zip(axes[0], indices, strict=True):
+        ax.imshow(images[i])
+        ax.set_title(f"{label} {i}")
+        ax.axis("off")
+    figure.tight_layout()
+    return figure
+
+
+def show_frame(image: np.ndarray, title: str | None = None) -> Figure:
+    """One frame, large, without axes."""
+    figure, ax = plt.subplots(figsize=(10, 7.5))
+    ax.imshow(image)
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return figure
