@@ -109,6 +109,7 @@ def test_integrated_gradients_maps(tiny_model, tiny_faces):
     assert maps.shape == (2, 64, 64) and maps.max() == pytest.approx(1) and maps.min() >= 0
 
 
+@pytest.mark.slow
 def test_comparison_table_has_every_method_layer_and_the_references(tiny_model, tiny_faces):
     faces = tiny_faces.subset(np.arange(4))
     table = compare_methods(tiny_model, faces.images, faces.masks, ("gradcam", "scorecam"), ["block4", "block5"],

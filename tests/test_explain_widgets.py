@@ -33,6 +33,7 @@ def titles(figure) -> list[str]:
     return [ax.get_title() for ax in figure.axes]
 
 
+@pytest.mark.slow
 def test_cam_explorer_redraws_for_every_choice(tiny_model, tiny_faces):
     explorer = CamExplorer(tiny_model, tiny_faces.images[:20], tiny_faces.labels[:20], grid_size=4)
     explorer.method.value = "layercam"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from gimefive_lib.cli import main
+from gimefive_lib.commands import landmarks as landmarks_command
 from gimefive_lib.data.splits import stratified_split_indices
 from gimefive_lib.data.synthetic import generate_synthetic
 from gimefive_lib.landmarks import datasets
@@ -87,7 +89,7 @@ def test_unknown_choices_are_rejected():
 
 
 def test_cli_writes_the_json_report(tmp_path, tiny_faces, monkeypatch, capsys):
-    monkeypatch.setattr(datasets, "synthetic_landmark_splits", lambda settings: _tiny_splits(tiny_faces))
+    monkeypatch.setattr(landmarks_command, "synthetic_landmark_splits", lambda settings: _tiny_splits(tiny_faces))
     out = tmp_path / "report.json"
     assert main(["landmarks", "--dataset", "synthetic", "--out", str(out), "--model", "random",
                  "--baseline", "others", "--schedule", "68,16"]) == 0
@@ -146,3 +148,10 @@ def test_region_tables_and_cnn_comparison(tiny_study, tiny_faces):
     assert (table["µs per sample"] > 0).all() and table["test accuracy"].between(0, 1).all()
     with pytest.raises(ValueError, match="no face"):
         matching_faces(tiny_study.splits.test, tiny_faces.subset(np.arange(3)))
+
+
+def test_cli_refuses_the_neutral_baseline_without_neutral_faces(tmp_path, tiny_faces, monkeypatch):
+    without_neutral = lambda *args, **kwargs: replace(_tiny_splits(tiny_faces), neutral=None)  # noqa: E731
+    monkeypatch.setattr(landmarks_command, "real_landmark_splits", without_neutral)
+    with pytest.raises(SystemExit, match="--baseline others"):
+        main(["landmarks", "--dataset", "rafdb", "--root", str(tmp_path), "--out", str(tmp_path / "r.json")])

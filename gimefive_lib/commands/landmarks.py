@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pandas as pd
+
 from gimefive_lib.landmarks.attribution import BASELINES
 from gimefive_lib.landmarks.classifiers import KINDS
+from gimefive_lib.landmarks.datasets import real_landmark_splits, synthetic_landmark_splits
+from gimefive_lib.landmarks.pruning import check_schedule
+from gimefive_lib.landmarks.regions import FACEMESH468, IBUG68, LAYOUT_SIZES
+from gimefive_lib.landmarks.report import chosen_k_table, study_report, write_report
+from gimefive_lib.landmarks.study import StudyConfig, run_study
 from gimefive_lib.settings import get_settings
 
 
@@ -33,12 +40,6 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load or extract the landmarks, run the study, write and summarise the report."""
-    from gimefive_lib.landmarks.datasets import real_landmark_splits, synthetic_landmark_splits
-    from gimefive_lib.landmarks.pruning import check_schedule
-    from gimefive_lib.landmarks.regions import FACEMESH468, IBUG68, LAYOUT_SIZES
-    from gimefive_lib.landmarks.report import study_report, write_report
-    from gimefive_lib.landmarks.study import StudyConfig, run_study
-
     settings = get_settings()
     layout = IBUG68 if args.dataset == "synthetic" else FACEMESH468
     if args.schedule is not None:
@@ -55,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
         if root is None:
             raise SystemExit(f"--root is required for --dataset {args.dataset} (or set GIMEFIVE_DATA)")
         splits = real_landmark_splits(args.dataset, root, settings, skip_corrupt=args.skip_corrupt)
+    if config.baseline == "neutral" and splits.neutral is None:
+        raise SystemExit(f"--baseline neutral needs neutral faces and {args.dataset} has none here; "
+                         "use --baseline others or zeros")
     for note in splits.notes:
         print(f"note: {note}")
     for name, part in splits.report()["parts"].items():
@@ -63,11 +67,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{name}: {part['n']} faces{found}")
     report = study_report(run_study(splits, config), args.dataset)
     path = write_report(report, args.out)
-    print(f"{'emotion':<10} {'k':>4} {'val acc all -> k':>18} {'bal acc all -> k':>18} {'µs/sample all -> k':>20}")
-    for name, emotion in report["emotions"].items():
-        full, chosen = emotion["pruning"][0], next(s for s in emotion["pruning"] if s["k"] == emotion["chosen_k"])
-        print(f"{name:<10} {emotion['chosen_k']:>4} {full['val_accuracy']:>8.3f} -> {chosen['val_accuracy']:.3f}"
-              f" {full['val_balanced_accuracy']:>8.3f} -> {chosen['val_balanced_accuracy']:.3f}"
-              f" {full['inference_us_per_sample']:>9.2f} -> {chosen['inference_us_per_sample']:.2f}")
+    with pd.option_context("display.width", 200, "display.precision", 3):
+        print(chosen_k_table(report))
     print(f"report written to {path} ({report['seconds']:.0f} s)")
     return 0
