@@ -60,16 +60,24 @@ def draw_importance(ax, face: np.ndarray, importance: np.ndarray, layout: str, h
     return points
 
 
+def _k_axis(ax, ks: Sequence[int]) -> None:
+    """A log-scaled k axis from all landmarks (left) down to the fewest, ticked at the schedule."""
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(list(ks), [str(k) for k in ks])
+    ax.minorticks_off()
+    ax.set_xlim(max(ks) * 1.15, min(ks) / 1.15)
+
+
 def plot_importance_faces(rankings: Sequence[LandmarkRanking], face: np.ndarray, layout: str,
                           top: int = 0) -> Figure:
     """Global landmark importance of every emotion drawn on the mean face (2 x 3 panels), top landmarks ringed."""
     figure, axes = plt.subplots(2, 3, figsize=(11, 8))
     n_points = check_layout(layout)
+    vmax = max(float(ranking.importance.max()) for ranking in rankings)
     for ax, ranking in zip(axes.flat, rankings, strict=False):
-        importance = ranking.full(n_points)
-        scatter = draw_importance(ax, face, importance, layout, ranking.order[:top] if top else (),
-                                  EMOTIONS[ranking.emotion])
-    figure.colorbar(scatter, ax=axes, shrink=0.6, label="share of |IG| (last panel's scale)")
+        scatter = draw_importance(ax, face, ranking.full(n_points), layout, ranking.order[:top] if top else (),
+                                  EMOTIONS[ranking.emotion], vmax)
+    figure.colorbar(scatter, ax=axes, shrink=0.6, label="share of the emotion's |IG|")
     figure.suptitle("Landmark importance (Integrated Gradients, aggregated over each emotion's samples)")
     return figure
 
@@ -89,8 +97,7 @@ def plot_pruning_curves(results: Sequence[PruningResult]) -> Figure:
             ax.plot([chosen], [values[ks.index(chosen)]], marker="*", markersize=13, color=line.get_color())
             ax.set_ylabel(label)
     for ax in axes.flat:
-        ax.set_xscale("log", base=2)
-        ax.invert_xaxis()
+        _k_axis(ax, [step.k for step in results[0].steps])
     for ax in axes[1]:
         ax.set_xlabel("landmarks kept (k)")
     axes[0, 0].legend(fontsize=8)
@@ -116,8 +123,7 @@ def plot_emotion_at_k(result: PruningResult, face: np.ndarray, layout: str, k: i
     curve_ax.axvline(k, color="black", linestyle=":", label=f"k = {k}")
     curve_ax.axvline(result.chosen.k, color="tab:red", alpha=0.4, linewidth=4, label=f"chosen k = {result.chosen.k}")
     curve_ax.set(xlabel="landmarks kept (k)", ylabel="score")
-    curve_ax.set_xscale("log", base=2)
-    curve_ax.invert_xaxis()
+    _k_axis(curve_ax, ks)
     curve_ax.legend(fontsize=8)
     figure.tight_layout()
     return figure

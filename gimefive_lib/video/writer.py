@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,10 +19,14 @@ CSV_COLUMNS: tuple[str, ...] = ("frame", "time_s", "face", "x", "y", "w", "h", *
 
 
 def _temp_path(path: Path) -> Path:
-    """A fresh file next to ``path`` with the same suffix (OpenCV picks the container from it)."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=path.parent)
-    os.close(fd)
-    return Path(name)
+    """An unused hidden name next to ``path`` with the same suffix (OpenCV picks the container from it).
+
+    The file is created by its writer with the usual permissions (``mkstemp`` would make it private).
+    """
+    while True:
+        candidate = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.partial{path.suffix}")
+        if not candidate.exists():
+            return candidate
 
 
 class AnnotatedVideoWriter:
@@ -109,7 +113,8 @@ def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = _temp_path(path)
     try:
-        table.to_csv(temp, index=False)
+        with temp.open("x", newline="") as f:
+            table.to_csv(f, index=False)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
