@@ -159,9 +159,12 @@ def plot_landmarks_on_image(image: np.ndarray, points: np.ndarray, regions: np.n
     return figure
 
 
-def plot_clip_scores(frames: np.ndarray, displacement: np.ndarray, scores: np.ndarray, emotion: int) -> Figure:
-    """Frames of a neutral-to-apex clip, the landmarks' total displacement and a binary model's score per frame."""
-    figure = plt.figure(figsize=(12, 4.2))
+def plot_clip_scores(frames: np.ndarray, displacement: np.ndarray, scores: np.ndarray) -> Figure:
+    """Frames of a neutral-to-apex clip, the landmarks' total displacement and each binary model's score per frame.
+
+    ``scores`` is ``(T, 6)``: the probability each emotion's binary model gives each frame.
+    """
+    figure = plt.figure(figsize=(12, 5))
     picks = np.linspace(0, len(frames) - 1, 5).round().astype(int)
     for i, index in enumerate(picks):
         ax = figure.add_subplot(2, 5, i + 1)
@@ -169,9 +172,11 @@ def plot_clip_scores(frames: np.ndarray, displacement: np.ndarray, scores: np.nd
         ax.set_title(f"frame {index}", fontsize=9)
         ax.set_axis_off()
     ax = figure.add_subplot(2, 1, 2)
-    ax.plot(displacement / max(displacement.max(), 1e-9), label="landmark displacement from frame 0 (scaled)")
-    ax.plot(scores, label=f"P({EMOTIONS[emotion]}) of the binary model")
+    ax.plot(displacement / max(displacement.max(), 1e-9), color="black", linestyle="--",
+            label="landmark displacement from frame 0 (scaled)")
+    for emotion, name in enumerate(EMOTIONS):
+        ax.plot(scores[:, emotion], label=f"P({name})")
     ax.set(xlabel="frame", ylim=(-0.05, 1.05))
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7, ncol=4, loc="center right")
     figure.tight_layout()
     return figure
