@@ -68,7 +68,7 @@ def test_real_dataset_landmarks_are_cached_and_misses_reported(tmp_path, astrona
     first = dataset_landmarks(RafDB(), tmp_path / "data", "train", tmp_path / "cache", progress=False)
     assert len(first) == 2 and first.labels.tolist() == [0, 1]  # RAF-DB 4 = happiness, 1 = surprise
     assert first.report["images"] == 3 and first.report["no_face"] == ["train_00003_aligned.jpg"]
-    assert first.report["dropped_labels"] == {"neutral": 1}
+    assert first.report["dropped_labels"] == {"neutral": 1} and first.report["extracted"] == "rafdb-train"
     again = dataset_landmarks(RafDB(), tmp_path / "data", "train", tmp_path / "cache", progress=False)
     assert "cache" in again.report
     np.testing.assert_allclose(again.points, first.points)

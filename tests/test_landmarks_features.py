@@ -58,3 +58,20 @@ def test_clip_displacements_start_at_zero_and_grow_towards_the_apex():
     assert np.all(np.diff(magnitude) > 0)
     with pytest.raises(ValueError, match="clip"):
         displacements(np.zeros((0, 68, 2)))
+
+
+def test_landmark_sets_check_their_shape_and_round_trip(tmp_path):
+    from gimefive_lib.landmarks.landmarkset import LandmarkSet
+
+    with pytest.raises(ValueError, match=r"\(N, 468, 2\) for facemesh468"):
+        LandmarkSet(np.zeros((2, 68, 2)), np.zeros(2), "facemesh468", "bad")
+    with pytest.raises(ValueError, match="2 landmark sets but 3 labels"):
+        LandmarkSet(np.zeros((2, 68, 2)), np.zeros(3), IBUG68)
+    points = np.random.default_rng(0).normal(size=(3, 68, 2))
+    original = LandmarkSet(points, [0, 5, 2], IBUG68, "three", ["a", "b", "c"], {"no_face": ["d"]})
+    original.save(tmp_path / "three.npz")
+    loaded = LandmarkSet.load(tmp_path / "three.npz")
+    np.testing.assert_allclose(loaded.points, original.points)
+    assert loaded.labels.tolist() == [0, 5, 2] and loaded.sources == ["a", "b", "c"]
+    assert loaded.report == {"no_face": ["d"]} and loaded.layout == IBUG68 and loaded.name == "three"
+    assert original.subset(np.array([2])).sources == ["c"]

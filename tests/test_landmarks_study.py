@@ -15,11 +15,11 @@ from gimefive_lib.data.synthetic import generate_synthetic
 from gimefive_lib.landmarks import datasets
 from gimefive_lib.landmarks.attribution import make_baseline, rank_landmarks
 from gimefive_lib.landmarks.aucheck import action_unit_regions, check_ranking
-from gimefive_lib.landmarks.classifiers import fit_binary_models
+from gimefive_lib.landmarks.classifiers import ClassifierConfig, fit_binary_models
 from gimefive_lib.landmarks.datasets import LandmarkSplits, faceset_landmarks
 from gimefive_lib.landmarks.features import normalize_landmarks
 from gimefive_lib.landmarks.regions import IBUG68
-from gimefive_lib.landmarks.report import study_report
+from gimefive_lib.landmarks.report import chosen_k_table, model_comparison_table, study_report
 from gimefive_lib.landmarks.study import StudyConfig, run_study
 
 MOUTH_CORNERS = {48, 54, 60, 64}
@@ -41,7 +41,7 @@ def test_top_ranked_landmarks_lie_in_the_regions_of_each_emotions_action_units()
     neutral_points = normalize_landmarks(neutral.landmarks + rng.normal(0, noise, neutral.landmarks.shape), IBUG68)
     baseline = make_baseline("neutral", points, faces.labels, 0, neutral_points)
     checks = [check_ranking(rank_landmarks(model, points, faces.labels, baseline), top=5)
-              for model in fit_binary_models(points, faces.labels)]
+              for model in fit_binary_models(points, faces.labels, ClassifierConfig(kind="mlp"))]
     for check in checks:
         expected = set(check["expected_regions"])
         assert set(check["top_regions"][:3]) <= expected, check
@@ -79,6 +79,10 @@ def test_study_report_has_every_figure_per_emotion(tiny_study):
     assert set(report["six_way"]["test"]) == {"six-way model", "binary ensemble, all landmarks",
                                               "binary ensemble, chosen k"}
     json.dumps(report)  # JSON-ready
+    table = chosen_k_table(report)
+    assert table.loc["happiness", "chosen k"] == happiness["chosen_k"] and len(table) == 6
+    comparison = model_comparison_table({"a": report, "b": report})
+    assert list(comparison.index) == ["a", "b"] and comparison.loc["a", "top-5 in AU regions"] <= 1.0
 
 
 def test_unknown_choices_are_rejected():
@@ -137,11 +141,16 @@ def test_region_tables_and_cnn_comparison(tiny_study, tiny_faces):
     landmarks = landmark_region_table(tiny_study)
     np.testing.assert_allclose(landmarks.sum(axis=1), 1.0, atol=1e-6)
     assert list(landmarks.columns) == ["eyes", "brows", "nose", "mouth", "other"]
+    mouth_points = 20 / 68
+    np.testing.assert_allclose(landmark_region_table(tiny_study, enrichment=True)["mouth"] * mouth_points,
+                               landmarks["mouth"], rtol=1e-6)
     faces = matching_faces(tiny_study.splits.test, tiny_faces)
     assert faces.sources == tiny_study.splits.test.sources
     cnn = build_model("gimefive").eval()
     cams, found = cam_region_table(cnn, faces.subset(np.arange(12)))
     assert found == 12 and cams.shape[1] == 5
+    enriched, _ = cam_region_table(cnn, faces.subset(np.arange(12)), enrichment=True)
+    assert (enriched.loc[:, "mouth"] > cams.loc[:, "mouth"]).all()  # the mouth is a small part of the face
     assert set(top_regions(landmarks, cams).columns) == {"landmarks (IG)", "CNN (Grad-CAM)", "agree"}
     table = cnn_comparison(cnn, faces, tiny_study)
     assert table.loc["GiMeFive", "parameters"] > 100 * table["parameters"].iloc[1]

@@ -162,3 +162,19 @@ def test_drawing_changes_only_a_copy_and_marks_the_box():
     assert inside[:20, :, 2].mean() < inside[-20:, :, 2].mean()  # the cold half blue
     assert (drawn[60, 50] == 255).all()  # the landmark
     assert drawn[:, 85:].any()  # probability bars right of the box
+
+
+def test_search_near_known_faces_finds_them_again_and_nothing_else(astronaut_frame):
+    detector = ScaledHaarDetector()
+    (full,) = detector.detect(astronaut_frame)
+    (again,) = detector.detect_near(astronaut_frame, [full])
+    assert iou(full, again) > 0.7
+    assert detector.detect_near(np.full_like(astronaut_frame, 128), [full]) == []
+
+
+def test_a_new_face_is_found_at_the_next_full_scan(model):
+    frames = synthetic_clip(6).images.copy()
+    frames[:2, :, 320:] = 120  # the right face enters at frame 2
+    pipeline = FramePipeline(model, cam=False, full_scan_every=3)
+    counts = [len(pipeline.process(frame, i).faces) for i, frame in enumerate(frames)]
+    assert counts == [1, 1, 1, 2, 2, 2]  # full scans at frames 0 and 3; in between only near known faces

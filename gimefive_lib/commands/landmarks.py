@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
 from gimefive_lib.landmarks.attribution import BASELINES
 from gimefive_lib.landmarks.classifiers import KINDS
 from gimefive_lib.landmarks.datasets import real_landmark_splits, synthetic_landmark_splits
@@ -30,7 +28,8 @@ def register(subparsers) -> None:
     p.add_argument("--dataset", default="synthetic", help="synthetic (exact 68 points) or a real dataset (rafdb)")
     p.add_argument("--root", type=Path, help="dataset folder (default: $GIMEFIVE_DATA)")
     p.add_argument("--out", type=Path, required=True, help="JSON report to write")
-    p.add_argument("--model", default="mlp", choices=KINDS, help="binary classifier: MLP or randomised network")
+    p.add_argument("--model", default="random", choices=KINDS,
+                   help="binary classifiers: randomised networks (default, as in the paper's family) or MLPs")
     p.add_argument("--baseline", default="neutral", choices=BASELINES, help="Integrated Gradients baseline face")
     p.add_argument("--schedule", type=_schedule, help="landmark counts k to try, e.g. 68,32,16 (default per layout)")
     p.add_argument("--no-rerank", action="store_true", help="rank once with all landmarks instead of at every k")
@@ -61,13 +60,13 @@ def run(args: argparse.Namespace) -> int:
                          "use --baseline others or zeros")
     for note in splits.notes:
         print(f"note: {note}")
-    for name, part in splits.report()["parts"].items():
-        extraction = part.get("extraction")
-        found = f", face found in {extraction['found']} of {extraction['images']} images" if extraction else ""
-        print(f"{name}: {part['n']} faces{found}")
+    summary = splits.report()
+    for name, found in summary["extraction"].items():
+        print(f"{name}: face mesh found a face in {found['found']} of {found['images']} images "
+              f"({found['no_face']} without a face, {found['skipped_corrupt']} corrupt skipped)")
+    print(", ".join(f"{part['n']} {name}" for name, part in summary["parts"].items()) + " faces")
     report = study_report(run_study(splits, config), args.dataset)
     path = write_report(report, args.out)
-    with pd.option_context("display.width", 200, "display.precision", 3):
-        print(chosen_k_table(report))
+    print(chosen_k_table(report).round(3).to_string())
     print(f"report written to {path} ({report['seconds']:.0f} s)")
     return 0

@@ -14,16 +14,23 @@ from torch import nn
 from gimefive_lib.labels import NUM_CLASSES
 from gimefive_lib.landmarks.features import flatten
 
-KINDS: tuple[str, ...] = ("mlp", "random")
+KINDS: tuple[str, ...] = ("random", "mlp")
+KIND_NAMES: dict[str, tuple[str, str]] = {  # singular and plural, for tables
+    "random": ("randomised network", "randomised networks"),
+    "mlp": ("MLP", "MLPs"),
+}
 INFERENCE_BATCH = 256
 INFERENCE_REPEATS = 50
 
 
 @dataclass(frozen=True)
 class ClassifierConfig:
-    """How landmark classifiers are built and trained (MLP: Adam on minibatches; random: closed-form ridge)."""
+    """How landmark classifiers are built and trained (random: closed-form ridge; MLP: Adam on minibatches).
 
-    kind: str = "mlp"
+    The default is the randomised network, the model family of Di Luzio et al.'s earlier work.
+    """
+
+    kind: str = "random"
     hidden: tuple[int, ...] = (64, 32)
     epochs: int = 25
     batch_size: int = 256

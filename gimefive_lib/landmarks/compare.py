@@ -11,7 +11,7 @@ from gimefive_lib.evaluation import predict_proba
 from gimefive_lib.explain.regions import OTHER, REGION_NAMES, emotion_region_table, face_region_masks
 from gimefive_lib.explain.regions import region_shares as cam_mass_shares
 from gimefive_lib.labels import EMOTIONS
-from gimefive_lib.landmarks.classifiers import single_thread
+from gimefive_lib.landmarks.classifiers import KIND_NAMES, single_thread
 from gimefive_lib.landmarks.landmarkset import LandmarkSet
 from gimefive_lib.landmarks.study import LandmarkStudy, six_way_inference_seconds
 from gimefive_lib.speed import images_per_second
@@ -41,15 +41,16 @@ def cnn_comparison(cnn: nn.Module, faces: FaceSet, study: LandmarkStudy, cnn_nam
     scores, times = study.six_way_scores("test"), six_way_inference_seconds(study)
     k_all = study.splits.train.n_landmarks
     chosen = study.binary_models(chosen=True)
+    one, many = KIND_NAMES[study.config.model]
     rows = [
         (cnn_name, f"{faces.image_size}x{faces.image_size} face", cnn_accuracy,
          sum(p.numel() for p in cnn.parameters()), cnn_seconds),
-        (f"six-way {study.config.model} on landmarks", f"{k_all} landmarks", scores["six-way model"]["accuracy"],
+        (f"six-way {one}", f"{k_all} landmarks", scores["six-way model"]["accuracy"],
          study.six_way.n_parameters, times["six-way model"]),
-        (f"6 binary {study.config.model}s, all landmarks", f"{k_all} landmarks",
+        (f"6 binary {many}, all landmarks", f"{k_all} landmarks",
          scores["binary ensemble, all landmarks"]["accuracy"],
          sum(m.n_parameters for m in study.binary_models(chosen=False)), times["binary ensemble, all landmarks"]),
-        (f"6 binary {study.config.model}s, chosen k", f"k = {', '.join(str(len(m.landmarks)) for m in chosen)}",
+        (f"6 binary {many}, chosen k", f"k = {', '.join(str(len(m.landmarks)) for m in chosen)}",
          scores["binary ensemble, chosen k"]["accuracy"], sum(m.n_parameters for m in chosen),
          times["binary ensemble, chosen k"]),
     ]
@@ -58,29 +59,45 @@ def cnn_comparison(cnn: nn.Module, faces: FaceSet, study: LandmarkStudy, cnn_nam
     return table.set_index("model")
 
 
-def landmark_region_table(study: LandmarkStudy) -> pd.DataFrame:
-    """Share of each emotion's IG landmark importance per face region (Grad-CAM's regions; the rest is ``other``)."""
+def landmark_region_table(study: LandmarkStudy, enrichment: bool = False) -> pd.DataFrame:
+    """Share of each emotion's IG landmark importance per face region (Grad-CAM's regions; the rest is ``other``).
+
+    ``enrichment`` divides each share by the region's share of the landmarks (1 = no more than its size).
+    """
     regions = study.regions
     grouped = np.where(np.isin(regions, REGION_NAMES), regions, OTHER)
+    names = (*REGION_NAMES, OTHER)
+    size = np.array([np.mean(grouped == name) for name in names])
     n_points = study.splits.train.n_landmarks
     rows = {}
     for ranking in study.rankings:
         importance = ranking.full(n_points)
-        rows[EMOTIONS[ranking.emotion]] = [importance[grouped == name].sum() for name in (*REGION_NAMES, OTHER)]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=[*REGION_NAMES, OTHER])
+        share = np.array([importance[grouped == name].sum() for name in names])
+        rows[EMOTIONS[ranking.emotion]] = share / np.where(size > 0, size, np.nan) if enrichment else share
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(names))
 
 
-def cam_region_table(cnn: nn.Module, faces: FaceSet, layer: str = "block5") -> tuple[pd.DataFrame, int]:
-    """Grad-CAM mass per face region and emotion (true class explained), as in notebook 04; and faces with regions."""
+def cam_region_table(cnn: nn.Module, faces: FaceSet, layer: str = "block5",
+                     enrichment: bool = False) -> tuple[pd.DataFrame, int]:
+    """Grad-CAM mass per face region and emotion (true class explained, as in notebook 04); faces with regions.
+
+    ``enrichment`` divides each share by the region's mean share of the face's pixels (1 = no more than its size).
+    """
     from gimefive_lib.explain.cams import compute_cams
 
     masks, found = face_region_masks(faces.images, faces.landmarks)
-    cams = compute_cams(cnn, faces.images[found], "gradcam", layer, targets=faces.labels[found])
-    return emotion_region_table(cam_mass_shares(cams, masks[found]), faces.labels[found]), int(found.sum())
+    masks, labels = masks[found], faces.labels[found]
+    cams = compute_cams(cnn, faces.images[found], "gradcam", layer, targets=labels)
+    table = emotion_region_table(cam_mass_shares(cams, masks), labels)
+    if enrichment:
+        area = masks.mean(axis=(2, 3))
+        area = np.concatenate([area, 1.0 - area.sum(axis=1, keepdims=True)], axis=1)
+        table = table / emotion_region_table(area, labels)
+    return table, int(found.sum())
 
 
 def top_regions(landmarks: pd.DataFrame, cams: pd.DataFrame) -> pd.DataFrame:
-    """Per emotion: the named region (not ``other``) with the most IG landmark importance and the most CAM mass."""
+    """Per emotion: the named region (not ``other``) that leads in each table, and whether the two agree."""
     named = list(REGION_NAMES)
     out = pd.DataFrame({"landmarks (IG)": landmarks[named].idxmax(axis=1),
                         "CNN (Grad-CAM)": cams[named].idxmax(axis=1)})
@@ -88,15 +105,16 @@ def top_regions(landmarks: pd.DataFrame, cams: pd.DataFrame) -> pd.DataFrame:
     return out.reindex([e for e in EMOTIONS if e in out.index])
 
 
-def plot_region_comparison(landmarks: pd.DataFrame, cams: pd.DataFrame):
+def plot_region_comparison(landmarks: pd.DataFrame, cams: pd.DataFrame, what: str = "enrichment"):
     """Two heat maps side by side: IG landmark importance and Grad-CAM mass per emotion and region."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
     figure, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
-    for ax, table, title in ((axes[0], landmarks, "landmark models: share of |IG| per region"),
-                             (axes[1], cams, "CNN: share of Grad-CAM mass per region")):
-        sns.heatmap(table.reindex(cams.index), annot=True, fmt=".2f", cmap="rocket_r", vmin=0, vmax=1, ax=ax,
+    vmax = float(np.nanmax([landmarks.to_numpy().max(), cams.to_numpy().max()]))
+    for ax, table, title in ((axes[0], landmarks, f"landmark models: |IG| {what} per region"),
+                             (axes[1], cams, f"CNN: Grad-CAM mass {what} per region")):
+        sns.heatmap(table.reindex(cams.index), annot=True, fmt=".2f", cmap="rocket_r", vmin=0, vmax=vmax, ax=ax,
                     cbar=False)
         ax.set(title=title, xlabel="face region", ylabel="")
     figure.tight_layout()

@@ -24,7 +24,7 @@ from gimefive_lib.settings import Settings, get_settings
 if TYPE_CHECKING:
     from gimefive_lib.zoo import SyntheticData
 
-MESH_METHOD = "facemesh468-v1"
+MESH_METHOD = "facemesh468-v2"
 RAFDB_NEUTRAL_ID = 7
 
 
@@ -44,16 +44,18 @@ class LandmarkSplits:
         return self.train.layout
 
     def report(self) -> dict:
-        """Sizes, class counts and extraction reports of every part."""
+        """Sizes and class counts of every part, and what the face mesh found in each extracted split."""
         parts = {"train": self.train, "val": self.val, "test": self.test}
         if self.neutral is not None:
             parts["neutral"] = self.neutral
         out = {name: {"n": len(part), "class_counts": part.class_counts().tolist()} for name, part in parts.items()}
-        for name, part in parts.items():
-            if "no_face" in part.report:
-                out[name]["extraction"] = {k: part.report[k] for k in ("images", "found") if k in part.report}
-                out[name]["extraction"]["no_face"] = len(part.report["no_face"])
-        return {"layout": self.layout, "parts": out, "notes": list(self.notes)}
+        extraction = {}
+        for part in parts.values():
+            if "extracted" in part.report:
+                r = part.report
+                extraction[r["extracted"]] = {"images": r["images"], "found": r["found"], "no_face": len(r["no_face"]),
+                                              "skipped_corrupt": len(r.get("skipped_corrupt", []))}
+        return {"layout": self.layout, "parts": out, "extraction": extraction, "notes": list(self.notes)}
 
 
 # Synthetic landmarks are exact; a real detector's are not. Gaussian noise of this many image widths per coordinate
@@ -124,7 +126,7 @@ def extract_records(parsed: ParsedSplit, name: str, skip_corrupt: bool = False, 
         with FaceMeshExtractor() as mesh:
             landmarks = mesh.extract(_record_images(parsed.records, skip_corrupt, corrupt, progress), name)
     landmarks.report.update({"images": landmarks.report["images"] + len(corrupt), "skipped_corrupt": corrupt,
-                             "dropped_labels": dict(parsed.dropped)})
+                             "dropped_labels": dict(parsed.dropped), "extracted": name})
     return landmarks
 
 

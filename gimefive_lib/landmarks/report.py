@@ -81,6 +81,9 @@ def study_report(study: LandmarkStudy, dataset: str) -> dict:
                                                                    for e in emotions.values()),
             "mean_val_accuracy_gain": float(np.mean([e["gain"]["val_accuracy"] for e in emotions.values()])),
             "mean_test_accuracy_gain": float(np.mean([e["gain"]["test_accuracy"] for e in emotions.values()])),
+            **({"mean_share_top5_in_au_regions": float(np.mean([e["au_check"]["share_in_au_regions"]
+                                                                for e in emotions.values()]))}
+               if all("au_check" in e for e in emotions.values()) else {}),
         },
         "six_way": six_way,
         "six_way_inference_us_per_sample": {k: v * 1e6 for k, v in six_way_inference_seconds(study).items()},
@@ -114,7 +117,7 @@ def chosen_k_table(report: dict) -> pd.DataFrame:
             "test acc gain": emotion["gain"]["test_accuracy"],
             "pruned k no worse & faster": emotion["pruned_no_worse_and_faster"],
         }
-    return pd.DataFrame(rows).T
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def region_share_table(study: LandmarkStudy) -> pd.DataFrame:
@@ -122,3 +125,24 @@ def region_share_table(study: LandmarkStudy) -> pd.DataFrame:
     n_points = study.splits.train.n_landmarks
     return pd.DataFrame({EMOTIONS[r.emotion]: region_shares(r.full(n_points), study.regions)
                          for r in study.rankings}).T
+
+
+def model_comparison_table(reports: dict[str, dict]) -> pd.DataFrame:
+    """One row per report (e.g. per classifier kind): mean validation and test accuracy, chosen k, speed-up."""
+    rows = {}
+    for name, report in reports.items():
+        emotions = report["emotions"].values()
+        full = [e["pruning"][0] for e in emotions]
+        chosen = [next(s for s in e["pruning"] if s["k"] == e["chosen_k"]) for e in emotions]
+        rows[name] = {
+            "val acc, all landmarks": np.mean([s["val_accuracy"] for s in full]),
+            "val acc, chosen k": np.mean([s["val_accuracy"] for s in chosen]),
+            "test acc gain": report["summary"]["mean_test_accuracy_gain"],
+            "median chosen k": float(np.median([e["chosen_k"] for e in emotions])),
+            "inference speed-up": np.mean([e["gain"]["inference_speedup"] for e in emotions]),
+            "emotions with a pruned k no worse & faster": sum(bool(e["pruned_no_worse_and_faster"]) for e in emotions),
+            "train seconds, all k": sum(s["train_seconds"] for e in emotions for s in e["pruning"]),
+            **({"top-5 in AU regions": report["summary"]["mean_share_top5_in_au_regions"]}
+               if "mean_share_top5_in_au_regions" in report["summary"] else {}),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")

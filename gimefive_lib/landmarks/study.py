@@ -30,7 +30,7 @@ PARTS: tuple[str, ...] = ("train", "val", "test")
 class StudyConfig:
     """Choices of one run: classifier kind, IG baseline, pruning schedule (None = the layout's default)."""
 
-    model: str = "mlp"
+    model: str = "random"
     baseline: str = "neutral"
     schedule: tuple[int, ...] | None = None
     rerank: bool = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from gimefive_lib.faces import Box
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.video.pipeline import FaceResult, FrameResult
 
@@ -40,6 +41,16 @@ def _bars(canvas: np.ndarray, probabilities: np.ndarray, x: int, y: int) -> None
                     cv2.LINE_AA)
 
 
+def _bars_corner(b: Box, width: int, height: int) -> tuple[int, int]:
+    """Where the bars go: right of the box if they fit, else below it, else left of it."""
+    bars_w, bars_h = BAR_WIDTH + 24, 6 * (BAR_HEIGHT + 2)
+    if b.x + b.w + 6 + bars_w <= width:
+        return b.x + b.w + 6, min(b.y, height - bars_h)
+    if b.y + b.h + 4 + bars_h <= height:
+        return min(b.x, width - bars_w), b.y + b.h + 4
+    return max(0, b.x - bars_w - 6), min(b.y, height - bars_h)
+
+
 def _landmarks(canvas: np.ndarray, points: np.ndarray) -> None:
     """White dots: one pixel each for a dense face mesh, small discs for the 68 iBUG points."""
     height, width = canvas.shape[:2]
@@ -65,10 +76,7 @@ def draw_face(
     cv2.rectangle(canvas, (b.x, b.y), (b.x + b.w, b.y + b.h), color, 2)
     _text(canvas, f"{face.emotion} {face.confidence:.2f}", b.x, max(b.y, 20), color)
     if bars:
-        height, width = canvas.shape[:2]
-        room_right = b.x + b.w + 6 + BAR_WIDTH + 24 <= width
-        x = b.x + b.w + 6 if room_right else max(0, b.x - BAR_WIDTH - 30)
-        _bars(canvas, face.smoothed, x, min(b.y, height - 6 * (BAR_HEIGHT + 2)))
+        _bars(canvas, face.smoothed, *_bars_corner(b, canvas.shape[1], canvas.shape[0]))
 
 
 def draw_results(

@@ -63,6 +63,9 @@ class FramePipeline:
     its max-pool, back-propagates only through the head). ``smoothing`` is the EMA weight of the past per
     tracked face; ``landmarks`` attaches landmarks to the faces: the frame's own (synthetic clips) or else
     MediaPipe's face mesh; ``margin`` grows each box before cropping (0 = the detector's box, as the paper).
+    The whole frame is searched for faces every ``full_scan_every`` frames; in between, a detector with
+    ``detect_near`` (the Haar one) looks only around the faces it follows, so a new face appears within
+    ``full_scan_every`` frames (1 = search the whole frame every time).
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class FramePipeline:
         landmarks: bool = False,
         margin: float = 0.0,
         max_faces: int = 8,
+        full_scan_every: int = 5,
     ) -> None:
         self.model = model.eval()
         self.trunk, self.head = split_gimefive(model)
@@ -83,6 +87,8 @@ class FramePipeline:
         self.cam = cam
         self.margin = margin
         self.max_faces = max_faces
+        self.full_scan_every = max(1, full_scan_every)
+        self._since_full_scan = 0
         self.tracker = IoUTracker(smoothing=smoothing)
         self.landmarks = landmarks
         self._landmarker: MediaPipeLandmarker | None = None
@@ -90,6 +96,17 @@ class FramePipeline:
     def reset(self) -> None:
         """Forget the tracked faces (call between videos)."""
         self.tracker.reset()
+        self._since_full_scan = 0
+
+    def _detect(self, image: np.ndarray) -> list[Box]:
+        """A full scan every ``full_scan_every`` frames (or when no face is followed), else a search near the faces."""
+        known = [track.box for track in self.tracker.tracks if track.missing == 0]
+        detect_near = getattr(self.detector, "detect_near", None)
+        if detect_near is None or not known or self._since_full_scan + 1 >= self.full_scan_every:
+            self._since_full_scan = 0
+            return self.detector.detect(image)
+        self._since_full_scan += 1
+        return detect_near(image, known)
 
     def process(
         self, image: np.ndarray, index: int = 0, time_s: float = 0.0, landmarks: list[np.ndarray] | None = None
@@ -97,7 +114,7 @@ class FramePipeline:
         """Analyse one RGB (or gray) frame; ``landmarks`` are known point sets of its faces (synthetic clips)."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        boxes = self.detector.detect(image)[: self.max_faces]
+        boxes = self._detect(image)[: self.max_faces]
         timings["detect"] = time.perf_counter() - started
         if not boxes:
             self.tracker.update([], np.empty((0, len(EMOTIONS))))

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 def frame_strip(images: np.ndarray | list, indices: list[int] | None = None, label: str = "frame") -> Figure:
     """The frames at ``indices`` (default: first, middle, last) side by side, titled with their index."""
     indices = indices if indices is not None else [0, len(images) // 2, len(images) - 1]
-    figure, axes = plt.subplots(1, len(indices), figsize=(5 * len(indices), 4), squeeze=False)
+    figure, axes = plt.subplots(1, len(indices), figsize=(4 * len(indices), 3.2), squeeze=False)
     for ax, i in zip(axes[0], indices, strict=True):
         ax.imshow(images[i])
         ax.set_title(f"{label} {i}")
@@ -19,9 +19,9 @@ def frame_strip(images: np.ndarray | list, indices: list[int] | None = None, lab
     return figure
 
 
-def show_frame(image: np.ndarray, title: str | None = None) -> Figure:
-    """One frame, large, without axes."""
-    figure, ax = plt.subplots(figsize=(10, 7.5))
+def show_frame(image: np.ndarray, title: str | None = None, width: float = 7.0) -> Figure:
+    """One frame ``width`` inches wide, without axes."""
+    figure, ax = plt.subplots(figsize=(width, width * image.shape[0] / image.shape[1]))
     ax.imshow(image)
     ax.axis("off")
     if title:
