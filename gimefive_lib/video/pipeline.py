@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from gimefive_lib.faces import Box, crop_face
+from gimefive_lib.inference import InferenceTrunk
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.preprocess import FACE_SIZE, faces_to_tensor
 from gimefive_lib.video.cam import last_block_cams, split_gimefive
@@ -59,8 +60,9 @@ class FramePipeline:
     """Faces of video frames -> smoothed GiMeFive probabilities, Grad-CAM of the last block and landmarks.
 
     Crops are made exactly as in training (grayscale, 64x64, ImageNet normalisation); all faces of a frame
-    go through the model in one batch and the conv layers run once (Grad-CAM of the last block, read before
-    its max-pool, back-propagates only through the head). ``smoothing`` is the EMA weight of the past per
+    go through the model in one batch and the conv layers run once, from a fused channels_last copy (Grad-CAM
+    of the last block, read before its max-pool, back-propagates only through the head). Build a new
+    pipeline after changing the model's weights. ``smoothing`` is the EMA weight of the past per
     tracked face; ``landmarks`` attaches landmarks to the faces: the frame's own (synthetic clips) or else
     MediaPipe's face mesh; ``margin`` grows each box before cropping (0 = the detector's box, as the paper).
     The whole frame is searched for faces every ``full_scan_every`` frames; in between, a detector with
@@ -81,7 +83,8 @@ class FramePipeline:
         full_scan_every: int = 5,
     ) -> None:
         self.model = model.eval()
-        self.trunk, self.head = split_gimefive(model)
+        trunk, self.head = split_gimefive(model)
+        self.trunk = InferenceTrunk(trunk)
         self.device = next(model.parameters()).device
         self.detector = detector or ScaledHaarDetector()
         self.cam = cam
