@@ -11,6 +11,7 @@ from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.devices import select_device
 from gimefive_lib.settings import Settings, get_settings
+from gimefive_lib.training.augment import AugmentConfig
 from gimefive_lib.training.checkpoint import load_model
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer
@@ -39,14 +40,17 @@ def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn
 def synthetic_config(settings: Settings | None = None, model: str = "gimefive") -> TrainConfig:
     """The training settings used for models on the synthetic faces (fewer epochs in fast mode)."""
     settings = settings or get_settings()
-    # Batch 32 gives enough optimiser steps on the small fast-mode set; with fewer steps the model stays at chance.
+    # The classes differ only by small action-unit movements. With lr 1e-3, or with the default rotation, shift
+    # and erasing (which move and hide them), the model stayed at chance for epochs; at lr 3e-4 with flips only
+    # it passes 60 % validation accuracy within 200 steps of batch 32 (enough steps even on the fast-mode set).
     epochs = 10 if settings.fast else 15
     out = settings.runs_dir / f"synthetic-{model}{'-fast' if settings.fast else ''}"
     return TrainConfig(
         model=model,
         epochs=epochs,
         batch_size=32,
-        lr=1e-3,
+        lr=3e-4,
+        augment=AugmentConfig.paper(),
         seed=settings.seed,
         device=settings.device,
         out_dir=str(out),
