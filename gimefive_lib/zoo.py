@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from torch import nn
@@ -12,9 +13,9 @@ from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.devices import select_device
 from gimefive_lib.settings import Settings, get_settings
 from gimefive_lib.training.augment import AugmentConfig
-from gimefive_lib.training.checkpoint import load_model
+from gimefive_lib.training.checkpoint import load_model, read_checkpoint
 from gimefive_lib.training.config import TrainConfig
-from gimefive_lib.training.trainer import Trainer
+from gimefive_lib.training.trainer import Trainer, changed_settings
 
 
 def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
@@ -29,8 +30,17 @@ def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
 
 
 def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn.Module, list[dict]]:
-    """The model in ``config.out_dir/best.pt`` if it exists, else train it first; returns ``(model, history)``."""
-    best = Path(config.out_dir) / "best.pt"
+    """The model in ``config.out_dir/best.pt`` if it exists, else train it first; returns ``(model, history)``.
+
+    A folder whose model was trained with other settings (e.g. by an older version of the suite) is kept,
+    renamed ``<folder>.stale-<time>``, and the model is trained anew.
+    """
+    out = Path(config.out_dir)
+    best = out / "best.pt"
+    if best.exists() and (changed := changed_settings(read_checkpoint(best).get("config", {}), config)):
+        stale = out.with_name(f"{out.name}.stale-{time.strftime('%Y%m%d-%H%M%S')}")
+        out.rename(stale)
+        print(f"{out} was trained with other settings ({', '.join(changed)}); moved to {stale}, training anew")
     if not best.exists():
         Trainer(config).fit(train, val, resume=True)
     model, state = load_model(best, select_device(config.device))

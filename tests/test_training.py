@@ -128,3 +128,16 @@ def test_export_halves_the_weights_and_loads_back_as_the_same_model(tmp_path, ti
     assert all(v.dtype == torch.float16 for v in state["model"].values() if v.is_floating_point())
     model, _ = load_model(exported)
     assert next(model.parameters()).dtype == torch.float32
+
+
+def test_load_or_train_keeps_a_run_with_other_settings_and_trains_anew(tmp_path, tiny_split):
+    from gimefive_lib.zoo import load_or_train
+
+    train, val = tiny_split
+    load_or_train(small_config(tmp_path, epochs=1), train, val)
+    _, history = load_or_train(small_config(tmp_path, epochs=1), train, val)  # same settings: loaded, not retrained
+    assert len(history) == 1 and not list(tmp_path.glob("run.stale-*"))
+    load_or_train(small_config(tmp_path, epochs=2), train, val)
+    stale = list(tmp_path.glob("run.stale-*"))
+    assert len(stale) == 1 and (stale[0] / "best.pt").is_file()
+    assert read_checkpoint(tmp_path / "run" / "best.pt")["config"]["epochs"] == 2

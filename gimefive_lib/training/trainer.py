@@ -78,10 +78,16 @@ class _Run:
 RESUME_FREE_FIELDS = {"device", "progress", "out_dir"}
 
 
+def changed_settings(saved: dict, config: TrainConfig) -> list[str]:
+    """The settings that shape a run (all but device, progress, out_dir) in which ``config`` differs from ``saved``."""
+    current = config.to_dict()
+    return sorted(k for k in current if k not in RESUME_FREE_FIELDS and saved.get(k) != current[k])
+
+
 def _check_same_run(saved: dict, config: TrainConfig, path: Path) -> None:
     """A resumed run must keep the settings that shape it (epochs fix the schedule, for one)."""
     current = config.to_dict()
-    changed = sorted(k for k in current if k not in RESUME_FREE_FIELDS and saved.get(k) != current[k])
+    changed = changed_settings(saved, config)
     if changed:
         details = ", ".join(f"{k}: {saved.get(k)!r} -> {current[k]!r}" for k in changed)
         raise ValueError(f"{path}: cannot resume with changed settings ({details}); use a new --out folder")
