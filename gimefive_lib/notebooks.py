@@ -46,11 +46,12 @@ def execute_notebook(path: Path, output: Path | None = None, timeout: int = 1800
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=False,
+        store_widget_state=True,  # False breaks nbclient when an Output widget receives output
     )
     started = time.perf_counter()
     with _environment(env or {}):
         client.execute()
+    notebook.metadata.pop("widgets", None)  # live widget state is meaningless without the kernel; keep files small
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, output)
