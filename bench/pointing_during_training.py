@@ -1,0 +1,59 @@
+"""Pointing game of Grad-CAM after every epoch while GiMeFive trains on the synthetic faces.
+
+A diagnosis, not a model-selection tool: the trainer keeps choosing its epoch on validation accuracy, and the
+pointing game is only printed. It shows how well the maps of one layer find the ground-truth evidence masks of
+the synthetic test faces as the model goes from chance to (near) perfect accuracy. Trains into a temporary
+folder with the settings of ``zoo.synthetic_config`` (GIMEFIVE_FAST=1 for the small set).
+
+    python bench/pointing_during_training.py [--epochs 15] [--layer block5] [--n-test 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import replace
+
+import numpy as np
+
+from gimefive_lib.explain.cams import compute_cams, predict_classes
+from gimefive_lib.explain.metrics import pointing_game, random_maps
+from gimefive_lib.settings import get_settings
+from gimefive_lib.training.trainer import Trainer
+from gimefive_lib.zoo import synthetic_config, synthetic_data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--epochs", type=int, help="default: the synthetic config's")
+    parser.add_argument("--layer", default="block5")
+    parser.add_argument("--method", default="gradcam")
+    parser.add_argument("--n-test", type=int, default=300)
+    args = parser.parse_args()
+
+    settings = get_settings()
+    data = synthetic_data(settings)
+    test = data.test.subset(np.arange(min(args.n_test, len(data.test))))
+    chance = pointing_game(random_maps(len(test), test.image_size, seed=0), test.masks).mean()
+    print(f"{args.method} at {args.layer} on {len(test)} synthetic test faces; random map {chance:.3f}", flush=True)
+
+    with tempfile.TemporaryDirectory() as folder:
+        config = replace(synthetic_config(settings), out_dir=folder, progress=False)
+        if args.epochs:
+            config = replace(config, epochs=args.epochs)
+        trainer = Trainer(config)
+
+        def report(row: dict) -> None:
+            model = trainer.model
+            accuracy = (predict_classes(model, test.images) == test.labels).mean()
+            maps = compute_cams(model, test.images, args.method, args.layer, test.labels)
+            hits = pointing_game(maps, test.masks).mean()
+            print(f"epoch {row['epoch']:3d}: val accuracy {row['val_accuracy']:.3f}, test accuracy {accuracy:.3f}, "
+                  f"pointing game {hits:.3f}", flush=True)
+
+        trainer.on_epoch = report
+        trainer.fit(data.train, data.val)
+
+
+if __name__ == "__main__":
+    main()
