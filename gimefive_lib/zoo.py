@@ -13,7 +13,7 @@ from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.devices import select_device
 from gimefive_lib.settings import Settings, get_settings
 from gimefive_lib.training.augment import AugmentConfig
-from gimefive_lib.training.checkpoint import load_model, read_checkpoint
+from gimefive_lib.training.checkpoint import load_model
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer, changed_settings
 
@@ -37,13 +37,17 @@ def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn
     """
     out = Path(config.out_dir)
     best = out / "best.pt"
-    if best.exists() and (changed := changed_settings(read_checkpoint(best).get("config", {}), config)):
+    device = select_device(config.device)
+    if best.exists():
+        model, state = load_model(best, device)
+        changed = changed_settings(state.get("config", {}), config)
+        if not changed:
+            return model, state["history"]
         stale = out.with_name(f"{out.name}.stale-{time.strftime('%Y%m%d-%H%M%S')}")
         out.rename(stale)
         print(f"{out} was trained with other settings ({', '.join(changed)}); moved to {stale}, training anew")
-    if not best.exists():
-        Trainer(config).fit(train, val, resume=True)
-    model, state = load_model(best, select_device(config.device))
+    Trainer(config).fit(train, val, resume=True)
+    model, state = load_model(best, device)
     return model, state["history"]
 
 
