@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--layer", default="block5")
     parser.add_argument("--method", default="gradcam")
     parser.add_argument("--n-test", type=int, default=300)
+    parser.add_argument("--shift", type=float, default=None, help="random shift (fraction of the side) added to flips")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -41,6 +42,8 @@ def main() -> None:
         config = replace(synthetic_config(settings), out_dir=folder, progress=False)
         if args.epochs:
             config = replace(config, epochs=args.epochs)
+        if args.shift is not None:
+            config = replace(config, augment=replace(config.augment, shift=args.shift))
         trainer = Trainer(config)
 
         def report(row: dict) -> None:

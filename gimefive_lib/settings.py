@@ -30,6 +30,9 @@ class Settings:
     | ``GIMEFIVE_DEVICE`` | ``auto`` (cuda > mps > cpu), ``cpu``, ``cuda``, ``cuda:1``, ``mps`` | ``auto`` |
     | ``GIMEFIVE_SEED`` | seed for data generation, splits and training | ``0`` |
     | ``GIMEFIVE_CHECKPOINT`` | GiMeFive checkpoint for real faces | the shipped RAF-DB checkpoint |
+
+    Relative paths are taken relative to the project folder, so that notebook kernels (which run in
+    ``notebooks/``), the CLI and the Makefile all mean the same folder.
     """
 
     data_root: Path | None = None
@@ -48,19 +51,25 @@ class Settings:
         return self.data_root is not None
 
 
+def project_path(value: str | Path) -> Path:
+    """``value`` with ``~`` expanded; a relative path is taken relative to the project folder."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
 def get_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build the settings from the environment (``os.environ`` unless given)."""
     env = os.environ if environ is None else environ
     defaults = Settings()
     data = env.get("GIMEFIVE_DATA")
     return Settings(
-        data_root=Path(data).expanduser() if data else None,
+        data_root=project_path(data) if data else None,
         dataset=env.get("GIMEFIVE_DATASET", defaults.dataset).lower(),
         fast=_flag(env.get("GIMEFIVE_FAST")),
-        cache_dir=Path(env.get("GIMEFIVE_CACHE", defaults.cache_dir)).expanduser(),
-        runs_dir=Path(env.get("GIMEFIVE_RUNS", defaults.runs_dir)).expanduser(),
-        figures_dir=Path(env.get("GIMEFIVE_FIGURES", defaults.figures_dir)).expanduser(),
+        cache_dir=project_path(env.get("GIMEFIVE_CACHE", defaults.cache_dir)),
+        runs_dir=project_path(env.get("GIMEFIVE_RUNS", defaults.runs_dir)),
+        figures_dir=project_path(env.get("GIMEFIVE_FIGURES", defaults.figures_dir)),
         device=env.get("GIMEFIVE_DEVICE", defaults.device),
         seed=int(env.get("GIMEFIVE_SEED", defaults.seed)),
-        checkpoint=Path(env.get("GIMEFIVE_CHECKPOINT", defaults.checkpoint)).expanduser(),
+        checkpoint=project_path(env.get("GIMEFIVE_CHECKPOINT", defaults.checkpoint)),
     )

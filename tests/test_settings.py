@@ -73,6 +73,16 @@ def test_home_is_expanded():
     assert settings.cache_dir == Path.home() / "c"
 
 
+def test_relative_paths_are_taken_from_the_project_folder(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # as a notebook kernel running in notebooks/: the cwd must not matter
+    settings = get_settings({"GIMEFIVE_RUNS": "build/test-runs", "GIMEFIVE_FIGURES": "build/figs",
+                             "GIMEFIVE_DATA": "data", "GIMEFIVE_CHECKPOINT": "w/model.pt"})
+    assert settings.runs_dir == PROJECT_DIR / "build" / "test-runs"
+    assert settings.figures_dir == PROJECT_DIR / "build" / "figs"
+    assert settings.data_root == PROJECT_DIR / "data"
+    assert settings.checkpoint == PROJECT_DIR / "w" / "model.pt"
+
+
 def test_reads_os_environ_by_default(monkeypatch, tmp_path):
     monkeypatch.setenv("GIMEFIVE_SEED", "42")
     monkeypatch.setenv("GIMEFIVE_FIGURES", str(tmp_path))
