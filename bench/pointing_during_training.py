@@ -5,7 +5,7 @@ pointing game is only printed. It shows how well the maps of one layer find the 
 the synthetic test faces as the model goes from chance to (near) perfect accuracy. Trains into a temporary
 folder with the settings of ``zoo.synthetic_config`` (GIMEFIVE_FAST=1 for the small set).
 
-    python bench/pointing_during_training.py [--epochs 15] [--layer block5] [--n-test 300]
+    python bench/pointing_during_training.py [--epochs 15] [--layer block5] [--n-test 300] [--shift 0 --scale 0]
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def main() -> None:
     parser.add_argument("--layer", default="block5")
     parser.add_argument("--method", default="gradcam")
     parser.add_argument("--n-test", type=int, default=300)
-    parser.add_argument("--shift", type=float, default=None, help="random shift (fraction of the side) added to flips")
+    parser.add_argument("--shift", type=float, help="random shift, a fraction of the side (default: the config's)")
+    parser.add_argument("--scale", type=float, help="random scale change, a fraction (default: the config's)")
     args = parser.parse_args()
 
     settings = get_settings()
@@ -42,8 +43,8 @@ def main() -> None:
         config = replace(synthetic_config(settings), out_dir=folder, progress=False)
         if args.epochs:
             config = replace(config, epochs=args.epochs)
-        if args.shift is not None:
-            config = replace(config, augment=replace(config.augment, shift=args.shift))
+        changes = {name: getattr(args, name) for name in ("shift", "scale") if getattr(args, name) is not None}
+        config = replace(config, augment=replace(config.augment, **changes))
         trainer = Trainer(config)
 
         def report(row: dict) -> None:
