@@ -5,7 +5,9 @@ Prints, per method at one layer (default block5, read before its max-pool):
 * milliseconds per face for a batch of 64 faces at 64 x 64 on the CPU (Score-CAM and Ablation-CAM run one forward
   pass per channel, so they are timed on ``--slow-images`` faces and reported per face);
 * the pointing game (hit rate, tolerance 4 px) and the energy-based pointing game on the synthetic test split,
-  maps explaining the true class, next to a random map, a centre-prior map and Captum's Integrated Gradients.
+  maps explaining the true class, next to a random map, a centre-prior map and Captum's Integrated Gradients;
+* last, one JSON line: Grad-CAM's and the random map's hit rates with bootstrap 95 % intervals, and McNemar's p
+  for the two on the same faces.
 
     python bench/explain_speed.py                       # GIMEFIVE_FAST=1 for the small synthetic model
     python bench/explain_speed.py --layer block4 --json
@@ -32,6 +34,7 @@ from gimefive_lib.explain.metrics import (
     random_maps,
 )
 from gimefive_lib.settings import get_settings
+from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
 from gimefive_lib.zoo import synthetic_model
 
 
@@ -42,6 +45,20 @@ def timed_maps(model, images: np.ndarray, method: str, layer: str, targets: np.n
     started = time.perf_counter()
     maps = compute_cams(model, images, method, layer, targets, batch_size=batch)
     return maps, time.perf_counter() - started
+
+
+def hit_rate_ci(hits: np.ndarray) -> list[float]:
+    """Bootstrap 95 % confidence interval of a pointing-game hit rate, rounded."""
+    return [round(v, 3) for v in bootstrap_accuracy_ci(np.ones(len(hits), bool), hits)]
+
+
+def pointing_summary(gradcam: np.ndarray, random: np.ndarray, centre: np.ndarray, masks: np.ndarray) -> dict:
+    """Grad-CAM against the random and centre maps: hit rates, 95 % intervals and McNemar's p on the same faces."""
+    same_faces = np.ones(len(gradcam), bool)
+    return {"gradcam_pointing": round(float(gradcam.mean()), 3), "gradcam_ci95": hit_rate_ci(gradcam),
+            "random_pointing": round(float(random.mean()), 3), "random_ci95": hit_rate_ci(random),
+            "mcnemar_p_gradcam_vs_random": float(f"{mcnemar_test(same_faces, gradcam, random)['p_value']:.2g}"),
+            "centre_pointing": round(float(centre.mean()), 3), "mask_share_of_face": round(float(masks.mean()), 3)}
 
 
 def main() -> None:
@@ -61,7 +78,7 @@ def main() -> None:
     print(f"GiMeFive on synthetic faces ({'fast' if settings.fast else 'full'} mode): test accuracy {accuracy:.3f} "
           f"on {len(test)} faces; torch threads {torch.get_num_threads()}; layer {args.layer}", flush=True)
 
-    rows = []
+    rows, hits = [], {}
     for method in METHOD_NAMES:
         slow = method in SLOW_METHODS
         n_speed = args.slow_images if slow else args.batch
@@ -71,8 +88,9 @@ def main() -> None:
         n_point = args.slow_images if slow else len(test)
         if not slow:
             maps = compute_cams(model, test.images[:n_point], method, args.layer, test.labels[:n_point], args.batch)
+        hits[METHOD_LABELS[method]] = pointing_game(maps, test.masks[:n_point])
         rows.append({"method": METHOD_LABELS[method], "ms_per_face": 1000 * seconds / len(speed_faces),
-                     "timed_on": len(speed_faces), "pointing": pointing_game(maps, test.masks[:n_point]).mean(),
+                     "timed_on": len(speed_faces), "pointing": hits[METHOD_LABELS[method]].mean(),
                      "energy": energy_pointing_game(maps, test.masks[:n_point]).mean(), "n": n_point})
         row = rows[-1]
         print(f"  {row['method']}: {row['ms_per_face']:.1f} ms/face (timed on {row['timed_on']}), pointing "
@@ -83,20 +101,16 @@ def main() -> None:
     references = ((INTEGRATED_GRADIENTS, ig, ig_ms), (RANDOM, random_maps(len(test), 64, settings.seed), 0.0),
                   (CENTRE, centre_maps(len(test), 64), 0.0))
     for name, maps, ms in references:
+        hits[name] = pointing_game(maps, test.masks)
         rows.append({"method": name, "ms_per_face": ms, "timed_on": len(test),
-                     "pointing": pointing_game(maps, test.masks).mean(),
+                     "pointing": hits[name].mean(),
                      "energy": energy_pointing_game(maps, test.masks).mean(), "n": len(test)})
     table = pd.DataFrame(rows)
     if args.json:
         print(table.to_json(orient="records"))
         return
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    grad, rand = table.iloc[0], table[table["method"] == RANDOM].iloc[0]
-    centre = table[table["method"] == CENTRE].iloc[0]
-    print(json.dumps({"gradcam_pointing": round(float(grad["pointing"]), 3),
-                      "random_pointing": round(float(rand["pointing"]), 3),
-                      "centre_pointing": round(float(centre["pointing"]), 3),
-                      "mask_share_of_face": round(float(test.masks.mean()), 3)}))
+    print(json.dumps(pointing_summary(hits[METHOD_LABELS["gradcam"]], hits[RANDOM], hits[CENTRE], test.masks)))
 
 
 if __name__ == "__main__":
