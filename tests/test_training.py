@@ -141,3 +141,16 @@ def test_load_or_train_keeps_a_run_with_other_settings_and_trains_anew(tmp_path,
     stale = list(tmp_path.glob("run.stale-*"))
     assert len(stale) == 1 and (stale[0] / "best.pt").is_file()
     assert read_checkpoint(tmp_path / "run" / "best.pt")["config"]["epochs"] == 2
+
+
+@pytest.mark.parametrize(
+    ("environ", "epochs", "moves"),
+    [({}, None, True), ({}, 4, False), ({"GIMEFIVE_FAST": "1"}, None, False), ({"GIMEFIVE_DATA": "d"}, None, True)],
+)
+def test_synthetic_faces_are_moved_only_when_the_run_is_long_enough_to_learn_them(environ, epochs, moves):
+    from gimefive_lib.settings import get_settings
+    from gimefive_lib.zoo import notebook_config
+
+    config = notebook_config(get_settings(environ), epochs=epochs)
+    assert (config.augment.shift > 0 and config.augment.scale > 0) == moves
+    assert config.epochs == epochs or epochs is None
