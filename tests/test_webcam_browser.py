@@ -39,10 +39,14 @@ from gimefive_lib.models import build_model
 from gimefive_lib.video import FramePipeline
 from gimefive_lib.video.webcam import webcam_widget
 
+def write_atomically(name, text):  # the test reads these files while the kernel may be writing them
+    pathlib.Path(name + ".tmp").write_text(text)
+    pathlib.Path(name + ".tmp").replace(name)
+
 torch.manual_seed(0)
 widget = webcam_widget(FramePipeline(build_model("gimefive").eval()), fps=10, width=320, height=240)
-widget.observe(lambda change: pathlib.Path("frames.txt").write_text(str(change["new"])), "frames_processed")
-widget.observe(lambda change: pathlib.Path("error.txt").write_text(change["new"]), "error")
+widget.observe(lambda change: write_atomically("frames.txt", str(change["new"])), "frames_processed")
+widget.observe(lambda change: write_atomically("error.txt", change["new"]), "error")
 widget
 """
 
