@@ -80,6 +80,28 @@ def test_resume_refuses_changed_settings(tmp_path, tiny_split):
         Trainer(small_config(tmp_path, epochs=3)).fit(train, val, resume=True)
 
 
+def test_a_run_started_from_a_checkpoint_begins_with_its_weights(tmp_path, tiny_split):
+    train, val = tiny_split
+    Trainer(small_config(tmp_path, epochs=1)).fit(train, val)
+    pretrained_path = str(tmp_path / "run" / "last.pt")
+    pretrained = read_checkpoint(pretrained_path)["model"]
+    fine_tune = Trainer(small_config(tmp_path, out_dir=str(tmp_path / "fine"), init_from=pretrained_path))
+    started = fine_tune.model.state_dict()
+    assert all(torch.equal(started[k].float(), v.float()) for k, v in pretrained.items())
+    scratch = Trainer(small_config(tmp_path, out_dir=str(tmp_path / "scratch"))).model.state_dict()
+    first_conv = "features.block1.0.weight"
+    assert not torch.equal(scratch[first_conv], started[first_conv])  # the check above could fail
+    fine_tune.fit(train, val)
+    assert read_checkpoint(tmp_path / "fine" / "last.pt")["config"]["init_from"].endswith("last.pt")
+
+
+def test_a_run_refuses_to_start_from_another_architecture(tmp_path, tiny_split):
+    train, val = tiny_split
+    Trainer(small_config(tmp_path, epochs=1)).fit(train, val)
+    with pytest.raises(ValueError, match="cannot start a 'gimefive' run"):
+        Trainer(small_config(tmp_path, model="gimefive", init_from=str(tmp_path / "run" / "last.pt")))
+
+
 @pytest.mark.slow
 def test_a_run_killed_mid_epoch_resumes_where_it_stopped(tmp_path):
     out = tmp_path / "run"

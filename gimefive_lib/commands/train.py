@@ -40,6 +40,9 @@ def register(subparsers) -> None:
     p.add_argument("--no-amp", action="store_true")
     p.add_argument("--out", default=d.out_dir, help="run folder for last.pt, best.pt, history.csv")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    p.add_argument(
+        "--init", default=d.init_from, metavar="CHECKPOINT", help="start from these weights (fine-tuning), same model"
+    )
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(run=run)
 
@@ -54,6 +57,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         amp=not args.no_amp,
         out_dir=str(args.out),
         progress=not args.no_progress,
+        init_from=str(args.init),
     )
     if args.paper:
         return TrainConfig.paper(**common)

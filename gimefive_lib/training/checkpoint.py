@@ -40,6 +40,22 @@ def read_checkpoint(path: str | Path) -> dict:
     return state
 
 
+def _float_weights(state: dict) -> dict:
+    """The checkpoint's weights as fp32 (shipped weights are fp16)."""
+    return {k: v.float() if v.is_floating_point() else v for k, v in state["model"].items()}
+
+
+def load_weights_into(model: nn.Module, model_name: str, path: str | Path) -> None:
+    """Copy the weights of checkpoint ``path`` into ``model`` (an untrained ``model_name``), e.g. to fine-tune it.
+
+    A checkpoint of another architecture raises ValueError, so a run never starts from mismatched weights.
+    """
+    state = read_checkpoint(path)
+    if state["model_name"] != model_name:
+        raise ValueError(f"{path}: checkpoint holds a {state['model_name']!r} model, cannot start a {model_name!r} run")
+    model.load_state_dict(_float_weights(state))
+
+
 def load_model(
     path: str | Path, device: torch.device | str = "cpu", expect: str | None = None
 ) -> tuple[nn.Module, dict]:
@@ -51,8 +67,7 @@ def load_model(
     if expect is not None and state["model_name"] != expect:
         raise ValueError(f"{path}: checkpoint holds a {state['model_name']!r} model, expected {expect!r}")
     model = build_model(state["model_name"])
-    weights = {k: v.float() if v.is_floating_point() else v for k, v in state["model"].items()}
-    model.load_state_dict(weights)
+    model.load_state_dict(_float_weights(state))
     return model.to(device).eval(), state
 
 

@@ -27,6 +27,7 @@ class TrainConfig:
     amp: bool = True  # mixed precision on CUDA, bf16 autocast on capable CPUs
     channels_last: bool = True
     flip_tta: bool = True  # validation with horizontal-flip test-time augmentation
+    init_from: str = ""  # checkpoint whose weights start the run (fine-tuning); "" = random initialisation
     out_dir: str = "runs/gimefive"
     progress: bool = True
 

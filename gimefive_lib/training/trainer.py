@@ -22,7 +22,7 @@ from gimefive_lib.models import build_model
 from gimefive_lib.preprocess import IMAGENET_MEAN, IMAGENET_STD
 from gimefive_lib.training import distributed as dist_utils
 from gimefive_lib.training.augment import augment_batch
-from gimefive_lib.training.checkpoint import read_checkpoint, save_atomic
+from gimefive_lib.training.checkpoint import load_weights_into, read_checkpoint, save_atomic
 from gimefive_lib.training.config import TrainConfig
 
 HISTORY_FIELDS = [
@@ -109,7 +109,10 @@ class Trainer:
             self.device = dist_utils.init_distributed(self.device)
         self.amp_dtype = autocast_dtype(self.device) if config.amp else None
         self.channels_last = config.channels_last and use_channels_last(self.device)
-        self.model = build_model(config.model).to(self.device)
+        self.model = build_model(config.model)
+        if config.init_from:
+            load_weights_into(self.model, config.model, config.init_from)
+        self.model = self.model.to(self.device)
         if self.channels_last:
             self.model = self.model.to(memory_format=torch.channels_last)
         self.mean = torch.tensor(IMAGENET_MEAN, device=self.device).view(1, 3, 1, 1)
