@@ -54,3 +54,28 @@ def test_evaluate_refuses_a_file_that_is_not_a_checkpoint(tmp_path, capsys):
         assert "not a gimefive_lib checkpoint" in str(error)
     else:
         raise AssertionError("a foreign file was accepted as a checkpoint")
+
+
+def test_evaluate_on_the_held_out_validation_faces_against_a_second_checkpoint(tmp_path, capsys):
+    from gimefive_lib.data.splits import train_val_split
+    from gimefive_lib.data.synthetic import synthetic_splits
+    from gimefive_lib.settings import get_settings
+
+    torch.manual_seed(0)
+    a = save_atomic({"model_name": "gimefive_baseline", "model": build_model("gimefive_baseline").state_dict()},
+                    tmp_path / "a.pt")
+    b = save_atomic({"model_name": "gimefive_baseline", "model": build_model("gimefive_baseline").state_dict()},
+                    tmp_path / "b.pt")
+    code = main(["evaluate", "--checkpoint", str(a), "--dataset", "synthetic", "--synthetic-n", "300", "--split",
+                 "val", "--val-fraction", "0.2", "--against", str(b), "--json", "--device", "cpu"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    train, _ = synthetic_splits(300, 60, seed=get_settings().seed)
+    _, val = train_val_split(train, 0.2, seed=0)
+    assert report["n"] == len(val) == 60
+    low, high = report["accuracy_ci95"]
+    assert low <= report["accuracy"] <= high
+    mcnemar = report["against"]["mcnemar"]
+    assert 0.0 <= mcnemar["p_value"] <= 1.0
+    # the faces only one checkpoint gets right account for the difference between the two accuracies
+    assert mcnemar["a_only"] - mcnemar["b_only"] == round((report["accuracy"] - report["against"]["accuracy"]) * 60)

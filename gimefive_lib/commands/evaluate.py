@@ -1,4 +1,5 @@
-"""``evaluate``: accuracy, per-class accuracy, macro F1 and the confusion matrix of a checkpoint on a split."""
+"""``evaluate``: accuracy (with its bootstrap 95 % interval), per-class accuracy, macro F1 and the confusion matrix
+of a checkpoint on a split; optionally McNemar's test against a second checkpoint on the same faces."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import time
 from pathlib import Path
 
 from gimefive_lib.commands.common import add_dataset_arguments, load_faces
+from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.devices import select_device
-from gimefive_lib.evaluation import evaluate_model
+from gimefive_lib.evaluation import classification_report, predict_proba
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
+from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
 from gimefive_lib.training.checkpoint import load_model
 
 
@@ -20,26 +24,54 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("evaluate", help="evaluate a checkpoint on a dataset split")
     add_dataset_arguments(p)
     p.add_argument("--checkpoint", type=Path, help="checkpoint (default: $GIMEFIVE_CHECKPOINT or the shipped one)")
-    p.add_argument("--split", default="test")
+    p.add_argument("--split", default="test", help="test, train, or val: the faces `train` held out of train")
+    p.add_argument("--val-fraction", type=float, default=0.1, help="with --split val: as given to `train`")
+    p.add_argument("--seed", type=int, default=0, help="with --split val: as given to `train`")
+    p.add_argument("--against", type=Path, metavar="CHECKPOINT", help="compare with this checkpoint (McNemar)")
     p.add_argument("--device", default="auto")
     p.add_argument("--no-tta", action="store_true", help="no horizontal-flip test-time augmentation")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
 
 
+def split_faces(args: argparse.Namespace) -> FaceSet:
+    """The faces to evaluate on; ``val`` is carved from train exactly as ``train`` carves it."""
+    if args.split != "val":
+        return load_faces(args, args.split)
+    _, val = train_val_split(load_faces(args, "train"), args.val_fraction, seed=args.seed)
+    return val
+
+
 def run(args: argparse.Namespace) -> int:
-    """Load checkpoint and split, evaluate, print the report."""
+    """Load checkpoint(s) and split, evaluate, print the report."""
     device = select_device(args.device)
     model, _ = load_model(args.checkpoint or get_settings().checkpoint, device)
     started = time.perf_counter()
-    faces = load_faces(args, args.split)
-    report = evaluate_model(model, faces, device, flip_tta=not args.no_tta)
+    faces = split_faces(args)
+    predictions = predict_proba(model, faces, device, flip_tta=not args.no_tta).argmax(1)
+    report = classification_report(faces.labels, predictions)
+    report["accuracy_ci95"] = bootstrap_accuracy_ci(faces.labels, predictions)
+    if args.against is not None:
+        other, _ = load_model(args.against, device)
+        other_predictions = predict_proba(other, faces, device, flip_tta=not args.no_tta).argmax(1)
+        report["against"] = {
+            "checkpoint": str(args.against),
+            "accuracy": float((other_predictions == faces.labels).mean()),
+            "mcnemar": mcnemar_test(faces.labels, predictions, other_predictions),
+        }
     report["seconds"] = round(time.perf_counter() - started, 2)
     if args.json:
         print(json.dumps(report))
         return 0
-    print(f"{faces.name}: accuracy {report['accuracy']:.4f}, macro F1 {report['macro_f1']:.4f}, n = {report['n']}")
+    low, high = report["accuracy_ci95"]
+    print(f"{faces.name}: accuracy {report['accuracy']:.4f} (95 % CI {low:.4f}-{high:.4f}), "
+          f"macro F1 {report['macro_f1']:.4f}, n = {report['n']}")
     for name in EMOTIONS:
         value = report["per_class_accuracy"][name]
         print(f"  {name:<10} {'-' if value is None else f'{value:.4f}'}")
+    if "against" in report:
+        against = report["against"]
+        print(f"against {against['checkpoint']}: accuracy {against['accuracy']:.4f}, "
+              f"McNemar p = {against['mcnemar']['p_value']:.3g} ({against['mcnemar']['a_only']} faces only this "
+              f"checkpoint gets right, {against['mcnemar']['b_only']} only the other)")
     return 0
