@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.evaluation import classification_report, predict_proba
+from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.models import count_flops, count_parameters
 from gimefive_lib.speed import images_per_second, latency_ms
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
@@ -41,7 +41,7 @@ def train_and_evaluate(
         predictions, reports = {}, {}
         for split, faces in (("train", train), ("val", val), ("test", test)):
             device = next(model.parameters()).device
-            predictions[split] = predict_proba(model, faces, device, flip_tta=config.flip_tta).argmax(1)
+            predictions[split] = predict_labels(model, faces, device, flip_tta=config.flip_tta)
             reports[split] = classification_report(faces.labels, predictions[split])
         results[name] = ModelResult(name, model, history, predictions, reports)
     return results

@@ -29,13 +29,22 @@ def predict_proba(
     for start in range(0, len(images), batch_size):
         x = normalize_batch(torch.from_numpy(images[start : start + batch_size]).to(device))
         with autocast(device):
-            logits = model(x).float()
+            probs = model(x).float().softmax(1)
             if flip_tta:
-                logits = (logits.softmax(1) + model(x.flip(3)).float().softmax(1)) / 2
-                out.append(logits.cpu())
-                continue
-        out.append(logits.softmax(1).cpu())
+                probs = (probs + model(x.flip(3)).float().softmax(1)) / 2
+        out.append(probs.cpu())
     return torch.cat(out).numpy() if out else np.zeros((0, NUM_CLASSES), dtype=np.float32)
+
+
+def predict_labels(
+    model: nn.Module,
+    faces: FaceSet | np.ndarray,
+    device: torch.device | str = "cpu",
+    batch_size: int = 256,
+    flip_tta: bool = False,
+) -> np.ndarray:
+    """Predicted emotion ids ``(N,)``: the most probable class of :func:`predict_proba`."""
+    return predict_proba(model, faces, device, batch_size=batch_size, flip_tta=flip_tta).argmax(1)
 
 
 def classification_report(labels: np.ndarray, predictions: np.ndarray) -> dict:
@@ -59,5 +68,4 @@ def evaluate_model(
     model: nn.Module, faces: FaceSet, device: torch.device | str = "cpu", flip_tta: bool = True, batch_size: int = 256
 ) -> dict:
     """Evaluate a model on a FaceSet and return :func:`classification_report` of its predictions."""
-    probs = predict_proba(model, faces, device, batch_size=batch_size, flip_tta=flip_tta)
-    return classification_report(faces.labels, probs.argmax(1))
+    return classification_report(faces.labels, predict_labels(model, faces, device, batch_size, flip_tta))

@@ -45,7 +45,7 @@ def test_cli_rejects_a_checkpoint_of_another_model(files, tmp_path):
     clip, _ = files
     other = _checkpoint(tmp_path / "baseline.pt", "gimefive_baseline")
     out = tmp_path / "out.mp4"
-    with pytest.raises(SystemExit, match="'gimefive_baseline' model, expected 'gimefive'"):
+    with pytest.raises(SystemExit, match="'gimefive_baseline' model, not the 'gimefive' needed"):
         main(["video", "--input", str(clip), "--output", str(out), "--checkpoint", str(other)])
     assert not out.exists()
 

@@ -12,7 +12,7 @@ from gimefive_lib.commands.common import add_dataset_arguments, load_faces
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.devices import select_device
-from gimefive_lib.evaluation import classification_report, predict_proba
+from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
@@ -48,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
     model, _ = load_model(args.checkpoint or get_settings().checkpoint, device)
     started = time.perf_counter()
     faces = split_faces(args)
-    predictions = predict_proba(model, faces, device, flip_tta=not args.no_tta).argmax(1)
+    predictions = predict_labels(model, faces, device, flip_tta=not args.no_tta)
     report = classification_report(faces.labels, predictions)
     report["accuracy_ci95"] = bootstrap_accuracy_ci(faces.labels, predictions)
     if args.against is not None:
         other, _ = load_model(args.against, device)
-        other_predictions = predict_proba(other, faces, device, flip_tta=not args.no_tta).argmax(1)
+        other_predictions = predict_labels(other, faces, device, flip_tta=not args.no_tta)
         report["against"] = {
             "checkpoint": str(args.against),
             "accuracy": float((other_predictions == faces.labels).mean()),

@@ -40,6 +40,12 @@ def read_checkpoint(path: str | Path) -> dict:
     return state
 
 
+def _require_model(state: dict, path: str | Path, model_name: str) -> None:
+    """Raise ValueError unless the checkpoint ``state`` read from ``path`` holds a ``model_name`` model."""
+    if state["model_name"] != model_name:
+        raise ValueError(f"{path}: checkpoint holds a {state['model_name']!r} model, not the {model_name!r} needed")
+
+
 def _float_weights(state: dict) -> dict:
     """The checkpoint's weights as fp32 (shipped weights are fp16)."""
     return {k: v.float() if v.is_floating_point() else v for k, v in state["model"].items()}
@@ -51,8 +57,7 @@ def load_weights_into(model: nn.Module, model_name: str, path: str | Path) -> No
     A checkpoint of another architecture raises ValueError, so a run never starts from mismatched weights.
     """
     state = read_checkpoint(path)
-    if state["model_name"] != model_name:
-        raise ValueError(f"{path}: checkpoint holds a {state['model_name']!r} model, cannot start a {model_name!r} run")
+    _require_model(state, path, model_name)
     model.load_state_dict(_float_weights(state))
 
 
@@ -64,8 +69,8 @@ def load_model(
     ``expect`` names the architecture the caller needs; a checkpoint of another model raises ValueError.
     """
     state = read_checkpoint(path)
-    if expect is not None and state["model_name"] != expect:
-        raise ValueError(f"{path}: checkpoint holds a {state['model_name']!r} model, expected {expect!r}")
+    if expect is not None:
+        _require_model(state, path, expect)
     model = build_model(state["model_name"])
     model.load_state_dict(_float_weights(state))
     return model.to(device).eval(), state
