@@ -102,6 +102,49 @@ def test_a_run_refuses_to_start_from_another_architecture(tmp_path, tiny_split):
         Trainer(small_config(tmp_path, model="gimefive", init_from=str(tmp_path / "run" / "last.pt")))
 
 
+class StopAfterEpoch(Exception):
+    """Raised from ``on_epoch`` to end a run like a kill right after a checkpoint."""
+
+
+def test_swa_saves_the_average_of_the_epochs_weights_with_fresh_batch_norm_statistics(tmp_path, tiny_split):
+    train, val = tiny_split
+    config = small_config(tmp_path, epochs=3, swa=True, schedule="constant", lr=1e-3)
+    trainer = Trainer(config)
+    weight, running_mean = "features.block1.0.weight", "features.block1.1.running_mean"
+    initial_running_mean = trainer.model.state_dict()[running_mean].clone()
+    snapshots = []
+    trainer.on_epoch = lambda row: snapshots.append(trainer.model.state_dict()[weight].clone())
+    trainer.fit(train, val)
+    state = read_checkpoint(tmp_path / "run" / "last.pt")
+    torch.testing.assert_close(state["model"][weight], torch.stack(snapshots).mean(0))
+    assert torch.equal(state["trained_model"][weight], snapshots[-1])
+    assert not torch.allclose(state["model"][running_mean], initial_running_mean)  # recomputed, not copied
+    model, _ = load_model(tmp_path / "run" / "best.pt", expect="gimefive_baseline")
+    assert not model.training
+
+
+def test_an_interrupted_swa_run_resumes_with_its_average(tmp_path, tiny_split):
+    train, val = tiny_split
+    config = small_config(tmp_path, epochs=3, swa=True, schedule="constant", lr=1e-3)
+    whole = Trainer(config)
+    whole.fit(train, val)
+    expected = read_checkpoint(tmp_path / "run" / "last.pt")["model"]
+    interrupted_config = small_config(tmp_path, epochs=3, swa=True, schedule="constant", lr=1e-3,
+                                      out_dir=str(tmp_path / "interrupted"))
+
+    def stop_after_first_epoch(row: dict) -> None:
+        if row["epoch"] == 1:
+            raise StopAfterEpoch
+
+    with pytest.raises(StopAfterEpoch):
+        Trainer(interrupted_config, on_epoch=stop_after_first_epoch).fit(train, val)
+    history = Trainer(interrupted_config).fit(train, val, resume=True)
+    assert [row["epoch"] for row in history] == [1, 2, 3]
+    resumed = read_checkpoint(tmp_path / "interrupted" / "last.pt")["model"]
+    for name, value in expected.items():
+        torch.testing.assert_close(resumed[name].float(), value.float(), rtol=1e-4, atol=1e-5)
+
+
 @pytest.mark.slow
 def test_a_run_killed_mid_epoch_resumes_where_it_stopped(tmp_path):
     out = tmp_path / "run"

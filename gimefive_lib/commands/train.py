@@ -43,6 +43,9 @@ def register(subparsers) -> None:
     p.add_argument(
         "--init", default=d.init_from, metavar="CHECKPOINT", help="start from these weights (fine-tuning), same model"
     )
+    p.add_argument(
+        "--swa", action="store_true", help="stochastic weight averaging: keep, validate and save the epochs' average"
+    )
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(run=run)
 
@@ -58,6 +61,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         out_dir=str(args.out),
         progress=not args.no_progress,
         init_from=str(args.init),
+        swa=args.swa,
     )
     if args.paper:
         return TrainConfig.paper(**common)

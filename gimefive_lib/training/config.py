@@ -28,6 +28,7 @@ class TrainConfig:
     channels_last: bool = True
     flip_tta: bool = True  # validation with horizontal-flip test-time augmentation
     init_from: str = ""  # checkpoint whose weights start the run (fine-tuning); "" = random initialisation
+    swa: bool = False  # stochastic weight averaging: validate and save the average of the weights after each epoch
     out_dir: str = "runs/gimefive"
     progress: bool = True
 

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
+from torch.optim.swa_utils import AveragedModel, update_bn
 from torch.utils.data import DistributedSampler
 from tqdm.auto import tqdm
 
@@ -70,6 +71,7 @@ class _Run:
     criterion: nn.Module
     sampler: DistributedSampler | None
     steps_per_epoch: int
+    averaged: AveragedModel | None = None
     start_epoch: int = 0
     best: float = -1.0
     bad_epochs: int = 0
@@ -79,9 +81,12 @@ RESUME_FREE_FIELDS = {"device", "progress", "out_dir"}
 
 
 def changed_settings(saved: dict, config: TrainConfig) -> list[str]:
-    """The settings that shape a run (all but device, progress, out_dir) in which ``config`` differs from ``saved``."""
-    current = config.to_dict()
-    return sorted(k for k in current if k not in RESUME_FREE_FIELDS and saved.get(k) != current[k])
+    """The settings that shape a run (all but device, progress, out_dir) in which ``config`` differs from ``saved``.
+
+    A setting the saved run predates counts as its default.
+    """
+    current, default = config.to_dict(), TrainConfig().to_dict()
+    return sorted(k for k in current if k not in RESUME_FREE_FIELDS and saved.get(k, default[k]) != current[k])
 
 
 def _check_same_run(saved: dict, config: TrainConfig, path: Path) -> None:
@@ -109,6 +114,7 @@ class Trainer:
             self.device = dist_utils.init_distributed(self.device)
         self.amp_dtype = autocast_dtype(self.device) if config.amp else None
         self.channels_last = config.channels_last and use_channels_last(self.device)
+        seed_everything(config.seed)  # the seed fixes the initial weights too
         self.model = build_model(config.model)
         if config.init_from:
             load_weights_into(self.model, config.model, config.init_from)
@@ -159,8 +165,10 @@ class Trainer:
         for epoch in range(run.start_epoch, cfg.epochs):
             started = time.perf_counter()
             loss, accuracy, seen = self._train_epoch(run, epoch, images, labels)
+            if run.averaged is not None:
+                self._update_average(run.averaged, images)
             seconds = time.perf_counter() - started
-            val_loss, val_accuracy = self._validate(val, run.criterion)
+            val_loss, val_accuracy = self._validate(self._evaluated_model(run), val, run.criterion)
             row = {
                 "epoch": epoch + 1,
                 "train_loss": loss,
@@ -200,12 +208,15 @@ class Trainer:
             criterion=nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing),
             sampler=sampler,
             steps_per_epoch=steps,
+            averaged=AveragedModel(self.model) if cfg.swa else None,
         )
         last_path = self.out_dir / "last.pt"
         if resume and last_path.exists():
             state = read_checkpoint(last_path)
             _check_same_run(state["config"], cfg, last_path)
-            self.model.load_state_dict(state["model"])
+            self.model.load_state_dict(state.get("trained_model", state["model"]))
+            if run.averaged is not None:
+                run.averaged.load_state_dict(state["averaged"])
             for name in ("optimizer", "scheduler", "scaler"):
                 getattr(run, name).load_state_dict(state[name])
             run.start_epoch, run.best, run.bad_epochs = state["epoch"], state["best_val_accuracy"], state["bad_epochs"]
@@ -254,6 +265,17 @@ class Trainer:
         )
         return float(totals[0] / totals[2]), float(totals[1] / totals[2]), int(totals[2])
 
+    def _update_average(self, averaged: AveragedModel, images: torch.Tensor) -> None:
+        """Add the weights of this epoch to the average, then recompute its batch-norm statistics on the train faces."""
+        averaged.update_parameters(self.model)
+        batches = (self._prepare(images[i : i + 256], None) for i in range(0, len(images), 256))
+        with autocast(self.device, enabled=self.amp_dtype is not None):
+            update_bn(batches, averaged)
+
+    def _evaluated_model(self, run: _Run) -> nn.Module:
+        """The model validated and saved as the run's result: the weight average under SWA, else the trained model."""
+        return run.averaged.module if run.averaged is not None else self.model
+
     def _end_epoch(self, run: _Run, row: dict) -> None:
         """Record the epoch; on rank 0 write best.pt (if improved), last.pt and history.csv, and print a line."""
         self.history.append(row)
@@ -264,7 +286,7 @@ class Trainer:
         state = {
             "model_name": self.config.model,
             "config": self.config.to_dict(),
-            "model": self.model.state_dict(),
+            "model": self._evaluated_model(run).state_dict(),
             "optimizer": run.optimizer.state_dict(),
             "scheduler": run.scheduler.state_dict(),
             "scaler": run.scaler.state_dict(),
@@ -274,6 +296,8 @@ class Trainer:
             "history": self.history,
             "rng": _rng_state(),
         }
+        if run.averaged is not None:
+            state |= {"trained_model": self.model.state_dict(), "averaged": run.averaged.state_dict()}
         if improved:
             save_atomic(state, self.out_dir / "best.pt")
         save_atomic(state, self.out_dir / "last.pt")
@@ -284,8 +308,8 @@ class Trainer:
             flush=True,
         )
 
-    def _validate(self, val: FaceSet, criterion: nn.Module) -> tuple[float, float]:
-        probs = predict_proba(self.model, val, self.device, flip_tta=self.config.flip_tta)
+    def _validate(self, model: nn.Module, val: FaceSet, criterion: nn.Module) -> tuple[float, float]:
+        probs = predict_proba(model, val, self.device, flip_tta=self.config.flip_tta)
         labels = torch.from_numpy(val.labels)
         p = torch.from_numpy(probs).clamp_min(1e-7)
         loss = float(criterion(p.log(), labels))
