@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 
 # Each module in gimefive_lib/commands/ adds one sub-command with ``register(subparsers)``.
 COMMANDS: tuple[str, ...] = ("train", "evaluate", "export", "notebooks", "video", "data", "explain", "landmarks")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered."""
+def build_parser(commands: tuple[str, ...] = COMMANDS) -> argparse.ArgumentParser:
+    """The argument parser with ``commands`` (default: every sub-command) registered."""
     parser = argparse.ArgumentParser(prog="python -m gimefive_lib", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for name in COMMANDS:
+    for name in commands:
         importlib.import_module(f"gimefive_lib.commands.{name}").register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen command; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # Import only the chosen command's module, so that ``train`` runs on a bare GPU server that has torch but not
+    # the notebook, Grad-CAM or MediaPipe packages the other commands need.
+    chosen = (argv[0],) if argv and argv[0] in COMMANDS else COMMANDS
+    args = build_parser(chosen).parse_args(argv)
     return int(args.run(args) or 0)
