@@ -11,11 +11,23 @@ COMMANDS: tuple[str, ...] = ("train", "evaluate", "export", "notebooks", "video"
 
 
 def build_parser(commands: tuple[str, ...] = COMMANDS) -> argparse.ArgumentParser:
-    """The argument parser with ``commands`` (default: every sub-command) registered."""
+    """The argument parser with ``commands`` (default: every sub-command) registered.
+
+    A command whose packages are not installed is still listed, with the missing package named; choosing it
+    exits with that message instead of a traceback.
+    """
     parser = argparse.ArgumentParser(prog="python -m gimefive_lib", description=__doc__)
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name in commands:
-        importlib.import_module(f"gimefive_lib.commands.{name}").register(subparsers)
+        try:
+            module = importlib.import_module(f"gimefive_lib.commands.{name}")
+        except ModuleNotFoundError as missing:
+            needs = f"needs the package {missing.name!r}, which is not installed (see environment.yml)"
+            if len(commands) == 1:
+                raise SystemExit(f"python -m gimefive_lib {name}: {needs}") from None
+            subparsers.add_parser(name, help=f"unavailable here: {needs}")
+            continue
+        module.register(subparsers)
     return parser
 
 

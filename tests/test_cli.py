@@ -17,7 +17,7 @@ def run_with_packages_missing(*argv: str) -> subprocess.CompletedProcess:
         class Missing(importlib.abc.MetaPathFinder):
             def find_spec(self, name, path, target=None):
                 if name.split(".")[0] in {NOT_ON_A_BARE_SERVER!r}:
-                    raise ImportError(f"no module named {{name}}")
+                    raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
         sys.meta_path.insert(0, Missing())
         from gimefive_lib.cli import main
         sys.exit(main({list(argv)!r}))
@@ -33,11 +33,17 @@ def test_training_and_evaluation_commands_need_only_torch():
         assert "usage: python -m gimefive_lib " + command in result.stdout
 
 
-def test_the_top_level_help_still_lists_every_command():
+def test_the_top_level_help_lists_every_command_and_names_what_is_missing():
     from gimefive_lib.cli import COMMANDS
 
-    result = subprocess.run(
-        [sys.executable, "-m", "gimefive_lib", "--help"], capture_output=True, text=True, timeout=120
-    )
+    result = run_with_packages_missing("--help")
     assert result.returncode == 0, result.stderr
     assert all(name in result.stdout for name in COMMANDS)
+    assert "unavailable here: needs the package 'nbformat'" in " ".join(result.stdout.split())
+
+
+def test_a_command_whose_package_is_missing_says_which():
+    result = run_with_packages_missing("notebooks", "--help")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "notebooks: needs the package 'nbformat'" in result.stderr
