@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from gimefive_lib.training.augment import AugmentConfig, augment_batch
 from gimefive_lib.training.checkpoint import load_model, read_checkpoint, save_atomic
@@ -123,14 +124,35 @@ def test_swa_saves_the_average_of_the_epochs_weights_with_fresh_batch_norm_stati
     assert not model.training
 
 
-def test_an_interrupted_swa_run_resumes_with_its_average(tmp_path, tiny_split):
+def test_ema_saves_the_moving_average_of_every_steps_weights(tmp_path, tiny_split):
     train, val = tiny_split
-    config = small_config(tmp_path, epochs=3, swa=True, schedule="constant", lr=1e-3)
+    decay = 0.7
+    trainer = Trainer(small_config(tmp_path, epochs=1, ema=decay, schedule="constant", lr=1e-3))
+    weight = "features.block1.0.weight"
+    steps = []
+    hook = register_optimizer_step_post_hook(lambda *_: steps.append(trainer.model.state_dict()[weight].clone()))
+    try:
+        trainer.fit(train, val)
+    finally:
+        hook.remove()
+    expected = steps[0]
+    for step in steps[1:]:
+        expected = decay * expected + (1 - decay) * step
+    state = read_checkpoint(tmp_path / "run" / "last.pt")
+    assert len(steps) > 2
+    torch.testing.assert_close(state["model"][weight], expected)
+    assert torch.equal(state["trained_model"][weight], steps[-1])
+
+
+@pytest.mark.parametrize("averaging", [{"swa": True}, {"ema": 0.9}], ids=["swa", "ema"])
+def test_an_interrupted_weight_averaging_run_resumes_with_its_average(tmp_path, tiny_split, averaging):
+    train, val = tiny_split
+    config = small_config(tmp_path, epochs=3, schedule="constant", lr=1e-3, **averaging)
     whole = Trainer(config)
     whole.fit(train, val)
     expected = read_checkpoint(tmp_path / "run" / "last.pt")["model"]
-    interrupted_config = small_config(tmp_path, epochs=3, swa=True, schedule="constant", lr=1e-3,
-                                      out_dir=str(tmp_path / "interrupted"))
+    interrupted_config = small_config(tmp_path, epochs=3, schedule="constant", lr=1e-3,
+                                      out_dir=str(tmp_path / "interrupted"), **averaging)
 
     def stop_after_first_epoch(row: dict) -> None:
         if row["epoch"] == 1:
@@ -143,6 +165,14 @@ def test_an_interrupted_swa_run_resumes_with_its_average(tmp_path, tiny_split):
     resumed = read_checkpoint(tmp_path / "interrupted" / "last.pt")["model"]
     for name, value in expected.items():
         torch.testing.assert_close(resumed[name].float(), value.float(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("averaging", "message"), [({"swa": True, "ema": 0.9}, "either swa or ema"), ({"ema": 1.0}, "must lie in")]
+)
+def test_contradictory_or_invalid_weight_averaging_is_refused(tmp_path, tiny_split, averaging, message):
+    with pytest.raises(ValueError, match=message):
+        Trainer(small_config(tmp_path, **averaging)).fit(*tiny_split)
 
 
 @pytest.mark.slow

@@ -46,6 +46,10 @@ def register(subparsers) -> None:
     p.add_argument(
         "--swa", action="store_true", help="stochastic weight averaging: keep, validate and save the epochs' average"
     )
+    p.add_argument(
+        "--ema", type=float, default=d.ema, metavar="DECAY",
+        help="validate and save an exponential moving average of the weights (e.g. 0.999); 0 = off",
+    )
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(run=run)
 
@@ -62,6 +66,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         progress=not args.no_progress,
         init_from=str(args.init),
         swa=args.swa,
+        ema=args.ema,
     )
     if args.paper:
         return TrainConfig.paper(**common)

@@ -29,6 +29,7 @@ class TrainConfig:
     flip_tta: bool = True  # validation with horizontal-flip test-time augmentation
     init_from: str = ""  # checkpoint whose weights start the run (fine-tuning); "" = random initialisation
     swa: bool = False  # stochastic weight averaging: validate and save the average of the weights after each epoch
+    ema: float = 0.0  # decay of an exponential moving average of the weights, updated every step; 0 = off
     out_dir: str = "runs/gimefive"
     progress: bool = True
 

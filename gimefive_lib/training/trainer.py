@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
-from torch.optim.swa_utils import AveragedModel, update_bn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn, update_bn
 from torch.utils.data import DistributedSampler
 from tqdm.auto import tqdm
 
@@ -165,7 +165,7 @@ class Trainer:
         for epoch in range(run.start_epoch, cfg.epochs):
             started = time.perf_counter()
             loss, accuracy, seen = self._train_epoch(run, epoch, images, labels)
-            if run.averaged is not None:
+            if cfg.swa:
                 self._update_average(run.averaged, images)
             seconds = time.perf_counter() - started
             val_loss, val_accuracy = self._validate(self._evaluated_model(run), val, run.criterion)
@@ -208,7 +208,7 @@ class Trainer:
             criterion=nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing),
             sampler=sampler,
             steps_per_epoch=steps,
-            averaged=AveragedModel(self.model) if cfg.swa else None,
+            averaged=self._averaged_model(),
         )
         last_path = self.out_dir / "last.pt"
         if resume and last_path.exists():
@@ -227,6 +227,17 @@ class Trainer:
         elif dist_utils.is_main_process():
             self.out_dir.mkdir(parents=True, exist_ok=True)
         return run
+
+    def _averaged_model(self) -> AveragedModel | None:
+        """The weight average the run validates and saves: SWA (per epoch), EMA (per step, batch-norm buffers too)."""
+        cfg = self.config
+        if cfg.swa and cfg.ema:
+            raise ValueError("choose either swa or ema, not both")
+        if not 0.0 <= cfg.ema < 1.0:
+            raise ValueError(f"ema decay must lie in [0, 1), got {cfg.ema}")
+        if cfg.ema:
+            return AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(cfg.ema), use_buffers=True)
+        return AveragedModel(self.model) if cfg.swa else None
 
     def _train_epoch(
         self, run: _Run, epoch: int, images: torch.Tensor, labels: torch.Tensor
@@ -257,6 +268,8 @@ class Trainer:
             run.scaler.step(run.optimizer)
             run.scaler.update()
             run.scheduler.step()
+            if cfg.ema:
+                run.averaged.update_parameters(self.model)
             loss_sum += loss.detach() * len(y)
             correct += (logits.detach().argmax(1) == y).sum()
             seen += len(y)
@@ -273,7 +286,7 @@ class Trainer:
             update_bn(batches, averaged)
 
     def _evaluated_model(self, run: _Run) -> nn.Module:
-        """The model validated and saved as the run's result: the weight average under SWA, else the trained model."""
+        """The model validated and saved as the run's result: the SWA or EMA weight average, else the trained one."""
         return run.averaged.module if run.averaged is not None else self.model
 
     def _end_epoch(self, run: _Run, row: dict) -> None:
