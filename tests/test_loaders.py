@@ -216,7 +216,7 @@ def test_second_load_comes_from_the_cache_without_decoding(tmp_path, monkeypatch
     def no_decoding(path):
         raise AssertionError(f"decoded {path} although the cache is fresh")
 
-    monkeypatch.setattr(loader_module, "decode_gray", no_decoding)
+    monkeypatch.setattr(loader_module, "decode_image", no_decoding)
     second = RafDB().load(tmp_path / "data", cache_dir=tmp_path / "cache", size=32)
     assert second.report["from_cache"] is True
     np.testing.assert_array_equal(second.images, first.images)

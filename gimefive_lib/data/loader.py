@@ -60,11 +60,12 @@ def file_fingerprint(*paths: Path) -> str:
     return "|".join(parts)
 
 
-def decode_gray(path: Path) -> np.ndarray:
-    """Decode an image file to uint8 grayscale; corrupt or truncated files raise DatasetError naming the file."""
+def decode_image(path: Path, mode: str = "L") -> np.ndarray:
+    """Decode an image file to uint8 in PIL ``mode`` ("L" grayscale, "RGB"); corrupt, truncated or missing files
+    raise DatasetError naming the file."""
     try:
         with Image.open(path) as image:
-            return np.asarray(image.convert("L"))
+            return np.asarray(image.convert(mode))
     except FileNotFoundError:
         raise DatasetError(f"{path}: image listed in the labels but missing on disk") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
@@ -200,7 +201,7 @@ class DatasetLoader:
 
         def read(record: Record) -> np.ndarray | DatasetError | None:
             try:
-                gray = record.pixels if record.pixels is not None else decode_gray(record.path)
+                gray = record.pixels if record.pixels is not None else decode_image(record.path)
             except DatasetError as error:
                 return error
             if self.aligned:

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 from gimefive_lib.data import get_loader
-from gimefive_lib.data.loader import DatasetError, DatasetLoader, ParsedSplit, Record, file_fingerprint
+from gimefive_lib.data.loader import DatasetError, DatasetLoader, ParsedSplit, Record, decode_image, file_fingerprint
 from gimefive_lib.data.rafdb import LABEL_FILE, RafDB
 from gimefive_lib.data.splits import stratified_split_indices
 from gimefive_lib.landmarks.cache import landmark_cache_path, load_or_extract
@@ -92,22 +91,11 @@ def synthetic_landmark_splits(settings: Settings | None = None, noise: float = D
     return LandmarkSplits(train, val, test, neutral, [note])
 
 
-def _decode_rgb(path: Path) -> np.ndarray:
-    """Decode an image file to uint8 RGB; corrupt or missing files raise DatasetError naming the file."""
-    try:
-        with Image.open(path) as image:
-            return np.asarray(image.convert("RGB"))
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: image listed in the labels but missing on disk") from None
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise DatasetError(f"{path}: corrupt or truncated image ({error})") from None
-
-
 def _record_images(records: list[Record], skip_corrupt: bool, corrupt: list[str], progress: bool):
     """Yield ``(image, label, source)`` of every record; corrupt files raise or are listed in ``corrupt``."""
     for record in tqdm(records, desc="face mesh", disable=not progress, leave=False):
         try:
-            image = record.pixels if record.pixels is not None else _decode_rgb(record.path)
+            image = record.pixels if record.pixels is not None else decode_image(record.path, "RGB")
         except DatasetError as error:
             if not skip_corrupt:
                 raise DatasetError(f"{error} (pass skip_corrupt=True / --skip-corrupt to skip such files)") from None
