@@ -7,7 +7,9 @@ import importlib
 import sys
 
 # Each module in gimefive_lib/commands/ adds one sub-command with ``register(subparsers)``.
-COMMANDS: tuple[str, ...] = ("train", "evaluate", "export", "notebooks", "video", "data", "explain", "landmarks")
+COMMANDS: tuple[str, ...] = (
+    "train", "evaluate", "compare", "export", "notebooks", "video", "data", "explain", "landmarks"
+)
 
 
 def build_parser(commands: tuple[str, ...] = COMMANDS) -> argparse.ArgumentParser:

@@ -6,33 +6,16 @@ import json
 
 import numpy as np
 import torch
-from PIL import Image
 
 from gimefive_lib.cli import main
-from gimefive_lib.labels import RAFDB_TO_GIMEFIVE
 from gimefive_lib.models import build_model
 from gimefive_lib.training.checkpoint import save_atomic
 
-GIMEFIVE_TO_RAFDB = {v: k for k, v in RAFDB_TO_GIMEFIVE.items() if v is not None}
 
-
-def write_rafdb_test_only(root, faces) -> None:
-    (root / "Image" / "aligned").mkdir(parents=True)
-    (root / "EmoLabel").mkdir()
-    lines = []
-    for i, (image, label) in enumerate(zip(faces.images, faces.labels, strict=True), start=1):
-        Image.fromarray(np.repeat(image[:, :, None], 3, axis=2)).resize((100, 100)).save(
-            root / "Image" / "aligned" / f"test_{i:04d}_aligned.jpg"
-        )
-        lines.append(f"test_{i:04d}.jpg {GIMEFIVE_TO_RAFDB[int(label)]}")
-    lines.append("test_9999.jpg 7")  # a neutral face: dropped and counted, its image need not exist
-    (root / "EmoLabel" / "list_patition_label.txt").write_text("\n".join(lines) + "\n")
-
-
-def test_evaluate_json_on_a_test_only_rafdb_folder(tmp_path, tiny_faces, capsys):
+def test_evaluate_json_on_a_test_only_rafdb_folder(tmp_path, tiny_faces, write_rafdb_split, capsys):
     root = tmp_path / "RAF-DB" / "basic"
     faces = tiny_faces.subset(np.arange(0, 240, 8))
-    write_rafdb_test_only(root, faces)
+    write_rafdb_split(root, faces, "test")
     checkpoint = save_atomic({"model_name": "gimefive", "model": build_model("gimefive").state_dict()},
                              tmp_path / "model.pt")
     code = main(["evaluate", "--checkpoint", str(checkpoint), "--dataset", "rafdb", "--root", str(tmp_path),

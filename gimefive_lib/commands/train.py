@@ -20,6 +20,18 @@ def register(subparsers) -> None:
     add_dataset_arguments(p)
     d = TrainConfig()
     p.add_argument("--model", default=d.model, choices=MODEL_NAMES)
+    add_training_arguments(p)
+    p.add_argument("--out", default=d.out_dir, help="run folder for last.pt, best.pt, history.csv")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    p.add_argument(
+        "--init", default=d.init_from, metavar="CHECKPOINT", help="start from these weights (fine-tuning), same model"
+    )
+    p.set_defaults(run=run)
+
+
+def add_training_arguments(p: argparse.ArgumentParser) -> None:
+    """The protocol options shared by ``train`` and ``compare``: schedule, optimiser, augmentation, averaging."""
+    d = TrainConfig()
     p.add_argument("--epochs", type=int, default=d.epochs)
     p.add_argument("--batch-size", type=int, default=d.batch_size, help="per process")
     p.add_argument("--optimizer", default=d.optimizer, choices=("adamw", "sgd"))
@@ -38,11 +50,6 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--device", default=d.device)
     p.add_argument("--no-amp", action="store_true")
-    p.add_argument("--out", default=d.out_dir, help="run folder for last.pt, best.pt, history.csv")
-    p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
-    p.add_argument(
-        "--init", default=d.init_from, metavar="CHECKPOINT", help="start from these weights (fine-tuning), same model"
-    )
     p.add_argument(
         "--swa", action="store_true", help="stochastic weight averaging: keep, validate and save the epochs' average"
     )
@@ -51,7 +58,6 @@ def register(subparsers) -> None:
         help="validate and save an exponential moving average of the weights (e.g. 0.999); 0 = off",
     )
     p.add_argument("--no-progress", action="store_true")
-    p.set_defaults(run=run)
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:

@@ -1,0 +1,75 @@
+"""``compare``: notebook 03 from the shell. Every model trained with one protocol on one split, then the table
+(accuracies, bootstrap interval, McNemar against GiMeFive, size, FLOPs, CPU speed), per-class accuracy and confusion
+matrices, written to the run folder."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from gimefive_lib.commands.common import add_dataset_arguments, load_faces
+from gimefive_lib.commands.train import add_training_arguments, config_from_args
+from gimefive_lib.comparison import REFERENCE, comparison_table, per_class_table, train_and_evaluate
+from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.data.loader import SplitNotFound
+from gimefive_lib.data.splits import stratified_split_indices, train_val_split
+from gimefive_lib.models import MODEL_NAMES
+
+PAPER_MODELS = ("gimefive", "gimefive_baseline", "vgg", "resnet18", "resnet34")
+
+
+def register(subparsers) -> None:
+    """Add the ``compare`` sub-command."""
+    p = subparsers.add_parser("compare", help="train and compare models under one protocol (notebook 03)")
+    add_dataset_arguments(p)
+    p.add_argument("--models", nargs="+", default=list(PAPER_MODELS), choices=MODEL_NAMES, metavar="MODEL",
+                   help=f"models to compare (default: {' '.join(PAPER_MODELS)}); one of {', '.join(MODEL_NAMES)}")
+    add_training_arguments(p)
+    p.add_argument("--holdout", type=float, default=0.0, metavar="FRACTION",
+                   help="hold out this stratified fraction of train as the test split (for folders without one)")
+    p.add_argument("--out", type=Path, default=Path("runs/compare"),
+                   help="one run folder per model (an interrupted comparison resumes), comparison.csv and .json")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.set_defaults(run=run, init="", model=REFERENCE)
+
+
+def comparison_splits(args: argparse.Namespace) -> tuple[FaceSet, FaceSet, FaceSet]:
+    """Train and validation carved from the train split, and the test split (or a part of train held out)."""
+    faces = load_faces(args, "train")
+    if args.holdout:
+        rest, held_out = stratified_split_indices(faces.labels, args.holdout, seed=args.seed)
+        test, faces = faces.subset(held_out, f"{faces.name}-holdout"), faces.subset(rest, faces.name)
+    else:
+        try:
+            test = load_faces(args, "test")
+        except SplitNotFound as missing:
+            hint = "pass --holdout FRACTION to hold out part of train as the test split"
+            raise SystemExit(f"{missing}; {hint}") from None
+    train, val = train_val_split(faces, args.val_fraction, seed=args.seed)
+    return train, val, test
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train (or load) every model, evaluate it on the three splits, write and print the comparison."""
+    train, val, test = comparison_splits(args)
+    print(f"{len(train)} train / {len(val)} validation / {len(test)} test faces ({test.name}); "
+          f"models {', '.join(args.models)}", flush=True)
+    results = train_and_evaluate(args.models, config_from_args(args), train, val, test, args.out)
+    table = comparison_table(results, test)
+    report = {
+        "test_split": test.name,
+        "n": {"train": len(train), "val": len(val), "test": len(test)},
+        "table": json.loads(table.reset_index().to_json(orient="records")),
+        "per_class_accuracy": json.loads(per_class_table(results).to_json(orient="index")),
+        "confusion_matrices": {name: r.reports["test"]["confusion_matrix"] for name, r in results.items()},
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.out / "comparison.csv")
+    (args.out / "comparison.json").write_text(json.dumps(report, indent=1))
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(table.round(3).to_string())
+        print(f"written: {args.out / 'comparison.csv'}, {args.out / 'comparison.json'}")
+    return 0

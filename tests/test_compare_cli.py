@@ -1,0 +1,62 @@
+"""``compare``: notebook 03's comparison from the shell, written to the run folder and resumable."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gimefive_lib.cli import build_parser, main
+from gimefive_lib.commands.compare import comparison_splits
+
+
+def compare_args(out, *extra: str) -> list[str]:
+    return ["compare", "--dataset", "synthetic", "--synthetic-n", "120", "--models", "gimefive", "gimefive_baseline",
+            "--epochs", "1", "--batch-size", "32", "--no-progress", "--device", "cpu", "--out", str(out), *extra]
+
+
+def test_compare_writes_the_table_and_reloads_the_trained_models(tmp_path, capsys):
+    out = tmp_path / "compare"
+    assert main(compare_args(out, "--json")) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    table = pd.read_csv(out / "comparison.csv", index_col="model")
+    assert list(table.index) == ["gimefive", "gimefive_baseline"]
+    assert table["parameters"].tolist() == [10_478_086, 2_606_086]
+    assert np.isnan(table.loc["gimefive", "mcnemar_p_vs_gimefive"])  # the reference is not tested against itself
+    assert 0.0 <= table.loc["gimefive_baseline", "mcnemar_p_vs_gimefive"] <= 1.0
+    assert (table["test_ci_low"] <= table["test_acc"]).all() and (table["test_acc"] <= table["test_ci_high"]).all()
+    assert report == json.loads((out / "comparison.json").read_text())
+    assert report["n"] == {"train": 108, "val": 12, "test": 60}
+    for matrix in report["confusion_matrices"].values():
+        assert np.asarray(matrix).sum() == 60
+    assert set(report["per_class_accuracy"]) == {"gimefive", "gimefive_baseline"}
+
+    trained = {name: (out / name / "best.pt").stat().st_mtime_ns for name in ("gimefive", "gimefive_baseline")}
+    assert main(compare_args(out)) == 0  # a second run loads the finished models instead of training them again
+    assert "epoch 1/1" not in capsys.readouterr().out
+    assert trained == {name: (out / name / "best.pt").stat().st_mtime_ns for name in trained}
+
+
+def parse(*extra: str) -> argparse.Namespace:
+    return build_parser(("compare",)).parse_args(compare_args("unused", *extra))
+
+
+def test_holdout_carves_a_stratified_test_split_out_of_train():
+    train, val, test = comparison_splits(parse("--holdout", "0.2"))
+    assert (len(train), len(val), len(test)) == (86, 10, 24)
+    assert test.name.endswith("-holdout")
+    assert np.bincount(test.labels, minlength=6).tolist() == [4] * 6
+    # no face is in two splits: the synthetic identities repeat, so compare the images themselves
+    seen = {image.tobytes() for part in (train, val) for image in part.images}
+    assert not any(image.tobytes() in seen for image in test.images)
+
+
+def test_a_dataset_without_a_test_split_asks_for_a_holdout(tmp_path, tiny_faces, write_rafdb_split, monkeypatch):
+    monkeypatch.setenv("GIMEFIVE_CACHE", str(tmp_path / "cache"))
+    write_rafdb_split(tmp_path / "RAF-DB" / "basic", tiny_faces.subset(np.arange(0, 240, 8)), "train")
+    args = build_parser(("compare",)).parse_args(["compare", "--dataset", "rafdb", "--root", str(tmp_path)])
+    with pytest.raises(SystemExit, match="--holdout FRACTION"):
+        comparison_splits(args)
