@@ -20,7 +20,7 @@ def compare_args(out, *extra: str) -> list[str]:
 
 def test_compare_writes_the_table_and_reloads_the_trained_models(tmp_path, capsys):
     out = tmp_path / "compare"
-    assert main(compare_args(out, "--json")) == 0
+    assert main(compare_args(out, "--json", "--table", str(tmp_path / "figures" / "table.csv"))) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     table = pd.read_csv(out / "comparison.csv", index_col="model")
     assert list(table.index) == ["gimefive", "gimefive_baseline"]
@@ -29,6 +29,8 @@ def test_compare_writes_the_table_and_reloads_the_trained_models(tmp_path, capsy
     assert 0.0 <= table.loc["gimefive_baseline", "mcnemar_p_vs_gimefive"] <= 1.0
     assert (table["test_ci_low"] <= table["test_acc"]).all() and (table["test_acc"] <= table["test_ci_high"]).all()
     assert report == json.loads((out / "comparison.json").read_text())
+    assert (tmp_path / "figures" / "table.csv").read_text() == (out / "comparison.csv").read_text()
+    assert report == json.loads((tmp_path / "figures" / "table.json").read_text())
     assert report["n"] == {"train": 108, "val": 12, "test": 60}
     for matrix in report["confusion_matrices"].values():
         assert np.asarray(matrix).sum() == 60

@@ -30,6 +30,8 @@ def register(subparsers) -> None:
                    help="hold out this stratified fraction of train as the test split (for folders without one)")
     p.add_argument("--out", type=Path, default=Path("runs/compare"),
                    help="one run folder per model (an interrupted comparison resumes), comparison.csv and .json")
+    p.add_argument("--table", type=Path, metavar="CSV",
+                   help="also write the table here, and the report beside it (.json), e.g. into figures/")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.set_defaults(run=run, init="", model=REFERENCE)
 
@@ -64,12 +66,14 @@ def run(args: argparse.Namespace) -> int:
         "per_class_accuracy": json.loads(per_class_table(results).to_json(orient="index")),
         "confusion_matrices": {name: r.reports["test"]["confusion_matrix"] for name, r in results.items()},
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out / "comparison.csv")
-    (args.out / "comparison.json").write_text(json.dumps(report, indent=1))
+    written = [args.out / "comparison.csv"] + ([args.table] if args.table else [])
+    for csv in written:
+        csv.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(csv)
+        csv.with_suffix(".json").write_text(json.dumps(report, indent=1))
     if args.json:
         print(json.dumps(report))
     else:
         print(table.round(3).to_string())
-        print(f"written: {args.out / 'comparison.csv'}, {args.out / 'comparison.json'}")
+        print(f"written: {', '.join(f'{csv} (.json)' for csv in written)}")
     return 0
