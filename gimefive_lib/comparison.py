@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import torch
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.models import count_flops, count_parameters
+from gimefive_lib.paper import paper_table
+from gimefive_lib.settings import PROJECT_DIR
 from gimefive_lib.speed import images_per_second, latency_ms
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
 from gimefive_lib.training.config import TrainConfig
@@ -81,3 +84,21 @@ def comparison_table(results: dict[str, ModelResult], test: FaceSet, speed_repea
 def per_class_table(results: dict[str, ModelResult], split: str = "test") -> pd.DataFrame:
     """Per-class accuracy on ``split``: one row per model, one column per emotion."""
     return pd.DataFrame({name: r.reports[split]["per_class_accuracy"] for name, r in results.items()}).T
+
+
+def measured_comparison_path(dataset: str) -> Path:
+    """Where a comparison measured on real data is kept: ``figures/03_baseline_comparison_<dataset>.csv``."""
+    return PROJECT_DIR / "figures" / f"03_baseline_comparison_{dataset}.csv"
+
+
+def measured_comparison(dataset: str = "rafdb") -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The comparison measured on a real dataset (committed with the project): the table beside the paper's test
+    accuracies, the per-class accuracies (models x emotions) and the whole report."""
+    path = measured_comparison_path(dataset)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path}: not measured; python -m gimefive_lib compare --dataset {dataset} --root DATA --table {path}"
+        )
+    table = pd.read_csv(path, index_col="model").join(paper_table(dataset)["paper_test"] / 100)
+    report = json.loads(path.with_suffix(".json").read_text())
+    return table, pd.DataFrame(report["per_class_accuracy"]).T, report

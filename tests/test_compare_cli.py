@@ -11,6 +11,8 @@ import pytest
 
 from gimefive_lib.cli import build_parser, main
 from gimefive_lib.commands.compare import comparison_splits
+from gimefive_lib.comparison import measured_comparison
+from gimefive_lib.labels import EMOTIONS
 
 
 def compare_args(out, *extra: str) -> list[str]:
@@ -32,6 +34,7 @@ def test_compare_writes_the_table_and_reloads_the_trained_models(tmp_path, capsy
     assert (tmp_path / "figures" / "table.csv").read_text() == (out / "comparison.csv").read_text()
     assert report == json.loads((tmp_path / "figures" / "table.json").read_text())
     assert report["n"] == {"train": 108, "val": 12, "test": 60}
+    assert report["protocol"]["epochs"] == 1 and report["protocol"]["batch_size"] == 32
     for matrix in report["confusion_matrices"].values():
         assert np.asarray(matrix).sum() == 60
     assert set(report["per_class_accuracy"]) == {"gimefive", "gimefive_baseline"}
@@ -62,3 +65,20 @@ def test_a_dataset_without_a_test_split_asks_for_a_holdout(tmp_path, tiny_faces,
     args = build_parser(("compare",)).parse_args(["compare", "--dataset", "rafdb", "--root", str(tmp_path)])
     with pytest.raises(SystemExit, match="--holdout FRACTION"):
         comparison_splits(args)
+
+
+def test_the_shipped_rafdb_comparison_is_complete_and_beside_the_paper():
+    table, per_class, report = measured_comparison("rafdb")
+    assert list(table.index) == ["gimefive", "gimefive_baseline", "vgg", "resnet18", "resnet34"]
+    assert table.loc["gimefive", "parameters"] == 10_478_086 and table.loc["vgg", "parameters"] == 72_460_742
+    assert table.loc["gimefive", "paper_test"] == pytest.approx(0.865)
+    assert (table["test_ci_low"] <= table["test_acc"]).all() and (table["test_acc"] <= table["test_ci_high"]).all()
+    assert list(per_class.columns) == list(EMOTIONS)
+    for matrix in report["confusion_matrices"].values():
+        assert np.asarray(matrix).sum() == report["n"]["test"]
+
+
+def test_a_comparison_not_measured_names_the_command_that_measures_it(tmp_path, monkeypatch):
+    monkeypatch.setattr("gimefive_lib.comparison.PROJECT_DIR", tmp_path)
+    with pytest.raises(FileNotFoundError, match="gimefive_lib compare --dataset fer2013"):
+        measured_comparison("fer2013")

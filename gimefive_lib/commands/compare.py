@@ -57,11 +57,14 @@ def run(args: argparse.Namespace) -> int:
     train, val, test = comparison_splits(args)
     print(f"{len(train)} train / {len(val)} validation / {len(test)} test faces ({test.name}); "
           f"models {', '.join(args.models)}", flush=True)
-    results = train_and_evaluate(args.models, config_from_args(args), train, val, test, args.out)
+    config = config_from_args(args)
+    results = train_and_evaluate(args.models, config, train, val, test, args.out)
     table = comparison_table(results, test)
+    protocol = {key: value for key, value in config.to_dict().items() if key not in ("model", "out_dir", "progress")}
     report = {
         "test_split": test.name,
         "n": {"train": len(train), "val": len(val), "test": len(test)},
+        "protocol": protocol,
         "table": json.loads(table.reset_index().to_json(orient="records")),
         "per_class_accuracy": json.loads(per_class_table(results).to_json(orient="index")),
         "confusion_matrices": {name: r.reports["test"]["confusion_matrix"] for name, r in results.items()},
