@@ -17,6 +17,7 @@ import torch.nn.functional as F
 
 from gimefive_lib.data import get_loader
 from gimefive_lib.data.splits import train_val_split
+from gimefive_lib.labels import NUM_CLASSES
 from gimefive_lib.preprocess import normalize_batch
 from gimefive_lib.settings import get_settings
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
@@ -69,7 +70,7 @@ VIEW_SETS: dict[str, list[View]] = {
 @torch.no_grad()
 def predictions(model: torch.nn.Module, x: torch.Tensor, views: list[View], batch_size: int = 256) -> torch.Tensor:
     """The class with the highest mean probability over ``views``."""
-    probs = torch.zeros(len(x), 6)
+    probs = torch.zeros(len(x), NUM_CLASSES)
     for start in range(0, len(x), batch_size):
         batch = x[start : start + batch_size]
         probs[start : start + batch_size] = sum(model(view(batch)).float().softmax(1) for view in views)

@@ -33,6 +33,8 @@ def register(subparsers) -> None:
     p.add_argument("--table", type=Path, metavar="CSV",
                    help="also write the table here, and the report beside it (.json), e.g. into figures/")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    # config_from_args reads --model and --init of `train`: every model starts from random weights here, and
+    # train_and_evaluate puts each name of --models in place of the reference.
     p.set_defaults(run=run, init="", model=REFERENCE)
 
 
