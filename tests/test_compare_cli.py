@@ -67,6 +67,12 @@ def test_a_dataset_without_a_test_split_asks_for_a_holdout(tmp_path, tiny_faces,
         comparison_splits(args)
 
 
+def test_compare_refuses_to_run_without_validation():
+    args = build_parser(("compare",)).parse_args(["compare", "--synthetic-n", "120", "--val-fraction", "0"])
+    with pytest.raises(SystemExit, match="--val-fraction must be above 0"):
+        comparison_splits(args)
+
+
 def test_the_shipped_rafdb_comparison_is_complete_and_beside_the_paper():
     table, per_class, report = measured_comparison("rafdb")
     assert list(table.index) == ["gimefive", "gimefive_baseline", "vgg", "resnet18", "resnet34"]

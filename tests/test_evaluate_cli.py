@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import torch
 
 from gimefive_lib.cli import main
@@ -62,3 +63,16 @@ def test_evaluate_on_the_held_out_validation_faces_against_a_second_checkpoint(t
     assert 0.0 <= mcnemar["p_value"] <= 1.0
     # the faces only one checkpoint gets right account for the difference between the two accuracies
     assert mcnemar["a_only"] - mcnemar["b_only"] == round((report["accuracy"] - report["against"]["accuracy"]) * 60)
+
+
+def test_a_refitted_checkpoint_has_no_validation_faces_to_evaluate_on(tmp_path, capsys):
+    out = tmp_path / "refit"
+    small = ["--dataset", "synthetic", "--synthetic-n", "120", "--device", "cpu"]
+    assert main(["train", *small, "--model", "gimefive_baseline", "--epochs", "1", "--val-fraction", "0",
+                 "--no-progress", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "120 train / no validation" in printed and '"last_epoch": 1' in printed
+    with pytest.raises(SystemExit, match="refitted on all train faces"):
+        main(["evaluate", "--checkpoint", str(out / "best.pt"), *small, "--split", "val"])
+    assert main(["evaluate", "--checkpoint", str(out / "best.pt"), *small, "--split", "test", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["n"] == 60

@@ -103,6 +103,30 @@ def test_a_run_refuses_to_start_from_another_architecture(tmp_path, tiny_split):
         Trainer(small_config(tmp_path, model="gimefive", init_from=str(tmp_path / "run" / "last.pt")))
 
 
+def test_a_refit_without_validation_keeps_its_last_epoch(tmp_path, tiny_split):
+    train, _ = tiny_split
+    history = Trainer(small_config(tmp_path)).fit(train, None)
+    assert [row["val_accuracy"] for row in history] == [None, None]
+    rows = list(csv.DictReader((tmp_path / "run" / "history.csv").open()))
+    assert [row["val_accuracy"] for row in rows] == ["", ""]
+    best, last = read_checkpoint(tmp_path / "run" / "best.pt"), read_checkpoint(tmp_path / "run" / "last.pt")
+    assert best["epoch"] == last["epoch"] == 2
+    assert all(torch.equal(best["model"][k], v) for k, v in last["model"].items())
+    assert best["faces"] == {"train": len(train), "val": 0}
+
+
+def test_early_stopping_without_validation_is_refused(tmp_path, tiny_split):
+    with pytest.raises(ValueError, match="early stopping needs validation faces"):
+        Trainer(small_config(tmp_path, patience=3)).fit(tiny_split[0], None)
+
+
+def test_resume_refuses_other_data(tmp_path, tiny_split):
+    train, val = tiny_split
+    Trainer(small_config(tmp_path, epochs=2)).fit(train, val)
+    with pytest.raises(ValueError, match=f"other data \\(faces: val {len(val)} -> 0\\)"):
+        Trainer(small_config(tmp_path, epochs=2)).fit(train, None, resume=True)
+
+
 class StopAfterEpoch(Exception):
     """Raised from ``on_epoch`` to end a run like a kill right after a checkpoint."""
 

@@ -50,6 +50,8 @@ def comparison_splits(args: argparse.Namespace) -> tuple[FaceSet, FaceSet, FaceS
         except SplitNotFound as missing:
             hint = "pass --holdout FRACTION to hold out part of train as the test split"
             raise SystemExit(f"{missing}; {hint}") from None
+    if args.val_fraction == 0:
+        raise SystemExit("compare validates every model: --val-fraction must be above 0")
     train, val = train_val_split(faces, args.val_fraction, seed=args.seed)
     return train, val, test
 

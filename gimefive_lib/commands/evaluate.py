@@ -34,10 +34,16 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def split_faces(args: argparse.Namespace) -> FaceSet:
-    """The faces to evaluate on; ``val`` is carved from train exactly as ``train`` carves it."""
+def split_faces(args: argparse.Namespace, checkpoint: dict) -> FaceSet:
+    """The faces to evaluate on; ``val`` is carved from train exactly as ``train`` carves it.
+
+    A checkpoint refitted on all train faces has no validation faces: asking for them stops with an error.
+    """
     if args.split != "val":
         return load_faces(args, args.split)
+    if checkpoint.get("faces", {}).get("val") == 0:
+        raise SystemExit("this checkpoint was refitted on all train faces (--val-fraction 0): it has no held-out "
+                         "validation faces; evaluate it on --split test")
     _, val = train_val_split(load_faces(args, "train"), args.val_fraction, seed=args.seed)
     return val
 
@@ -45,9 +51,9 @@ def split_faces(args: argparse.Namespace) -> FaceSet:
 def run(args: argparse.Namespace) -> int:
     """Load checkpoint(s) and split, evaluate, print the report."""
     device = select_device(args.device)
-    model, _ = load_model(args.checkpoint or get_settings().checkpoint, device)
+    model, checkpoint = load_model(args.checkpoint or get_settings().checkpoint, device)
     started = time.perf_counter()
-    faces = split_faces(args)
+    faces = split_faces(args, checkpoint)
     predictions = predict_labels(model, faces, device, flip_tta=not args.no_tta)
     report = classification_report(faces.labels, predictions)
     report["accuracy_ci95"] = bootstrap_accuracy_ci(faces.labels, predictions)

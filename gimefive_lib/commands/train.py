@@ -1,4 +1,4 @@
-"""``train``: train a model with a validation split carved from the training split."""
+"""``train``: train a model with a validation split carved from the training split, or refit it on all of train."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 
 from gimefive_lib.commands.common import add_dataset_arguments, load_faces
+from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.models import MODEL_NAMES
 from gimefive_lib.training import distributed as dist_utils
@@ -46,7 +47,11 @@ def add_training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-flip", action="store_true")
     p.add_argument("--paper", action="store_true", help="the paper's protocol (SGD, batch 16, flip only, patience 15)")
     p.add_argument("--patience", type=int, default=d.patience, help="early stopping on validation; 0 = off")
-    p.add_argument("--val-fraction", type=float, default=0.1)
+    p.add_argument(
+        "--val-fraction", type=float, default=0.1,
+        help="stratified part of train held out for validation; 0 (train only): refit on all train faces, keep the "
+        "last epoch",
+    )
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--device", default=d.device)
     p.add_argument("--no-amp", action="store_true")
@@ -92,19 +97,33 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     )
 
 
+def training_faces(faces: FaceSet, val_fraction: float, seed: int) -> tuple[FaceSet, FaceSet | None]:
+    """Train and validation faces carved from ``faces``; ``val_fraction`` 0 keeps all of them for training."""
+    if val_fraction == 0:
+        return faces, None
+    return train_val_split(faces, val_fraction, seed=seed)
+
+
+def summary(history: list[dict], out: str) -> dict:
+    """What a finished run prints: its best validation epoch, or its last epoch when it had no validation."""
+    if history[-1]["val_accuracy"] is None:
+        last = history[-1]
+        return {"last_epoch": last["epoch"], "train_accuracy": last["train_accuracy"], "out": out}
+    best = max(history, key=lambda row: row["val_accuracy"])
+    return {"best_epoch": best["epoch"], "best_val_accuracy": best["val_accuracy"], "out": out}
+
+
 def run(args: argparse.Namespace) -> int:
     """Load the data, split off validation, train, print the best validation accuracy."""
     config = config_from_args(args)
     faces = load_faces(args, "train")
-    train, val = train_val_split(faces, args.val_fraction, seed=args.seed)
+    train, val = training_faces(faces, args.val_fraction, args.seed)
     trainer = Trainer(config)  # joins the torchrun process group, if any
     if dist_utils.is_main_process():
-        print(f"{faces.name}: {len(train)} train / {len(val)} validation faces; model {config.model}", flush=True)
+        held_out = f"{len(val)} validation faces" if val is not None else "no validation (refit on all train faces)"
+        print(f"{faces.name}: {len(train)} train / {held_out}; model {config.model}", flush=True)
     history = trainer.fit(train, val, resume=args.resume)
     if dist_utils.is_main_process() and history:
-        best = max(history, key=lambda row: row["val_accuracy"])
-        print(
-            json.dumps({"best_epoch": best["epoch"], "best_val_accuracy": best["val_accuracy"], "out": str(args.out)})
-        )
+        print(json.dumps(summary(history, str(args.out))))
     dist_utils.cleanup()
     return 0

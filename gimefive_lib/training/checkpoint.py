@@ -80,5 +80,6 @@ def export_weights(checkpoint: str | Path, output: str | Path, half: bool = True
     """Strip a training checkpoint to model weights + metadata (fp16 by default) for shipping."""
     state = read_checkpoint(checkpoint)
     weights = {k: v.half() if half and v.is_floating_point() else v for k, v in state["model"].items()}
-    keep = {k: state[k] for k in ("model_name", "config", "epoch", "best_val_accuracy", "history") if k in state}
+    kept = ("model_name", "config", "epoch", "best_val_accuracy", "faces", "history")
+    keep = {k: state[k] for k in kept if k in state}
     return save_atomic({**keep, **(extra or {}), "model": weights}, output)

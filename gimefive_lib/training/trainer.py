@@ -71,6 +71,7 @@ class _Run:
     criterion: nn.Module
     sampler: DistributedSampler | None
     steps_per_epoch: int
+    faces: dict[str, int]
     averaged: AveragedModel | None = None
     start_epoch: int = 0
     best: float = -1.0
@@ -98,11 +99,34 @@ def _check_same_run(saved: dict, config: TrainConfig, path: Path) -> None:
         raise ValueError(f"{path}: cannot resume with changed settings ({details}); use a new --out folder")
 
 
+def _check_same_faces(saved: dict, faces: dict[str, int], path: Path) -> None:
+    """A resumed run must train and validate on as many faces as before; a checkpoint without the counts passes."""
+    changed = {split: (saved[split], n) for split, n in faces.items() if split in saved and saved[split] != n}
+    if changed:
+        details = ", ".join(f"{split} {old} -> {new}" for split, (old, new) in changed.items())
+        raise ValueError(f"{path}: cannot resume on other data (faces: {details}); use a new --out folder")
+
+
+def _epoch_line(row: dict, epochs: int) -> str:
+    """The line printed after an epoch: its losses and accuracies (validation "-" without validation faces)."""
+
+    def number(value: float | None) -> str:
+        return "-" if value is None else f"{value:.4f}"
+
+    return (
+        f"epoch {row['epoch']}/{epochs} loss {row['train_loss']:.4f} acc {row['train_accuracy']:.4f} "
+        f"val_loss {number(row['val_loss'])} val_acc {number(row['val_accuracy'])} "
+        f"({row['images_per_second']:.0f} img/s)"
+    )
+
+
 class Trainer:
     """Train one model on a train FaceSet, validate on a validation FaceSet carved from train.
 
     Use: ``history = Trainer(config).fit(train_faces, val_faces)``; ``config.out_dir`` then holds
     ``last.pt`` (resume point), ``best.pt`` (best validation accuracy) and ``history.csv``.
+    Without validation faces (``fit(train_faces, None)``, a refit on all of train with a schedule chosen
+    beforehand) ``best.pt`` is the latest epoch and the validation columns of the history stay empty.
     """
 
     def __init__(self, config: TrainConfig, on_epoch=None) -> None:
@@ -154,11 +178,13 @@ class Trainer:
         return x.to(memory_format=torch.channels_last) if self.channels_last else x
 
     # ------------------------------------------------------------------ loop
-    def fit(self, train: FaceSet, val: FaceSet, resume: bool = False) -> list[dict]:
+    def fit(self, train: FaceSet, val: FaceSet | None, resume: bool = False) -> list[dict]:
         """Train for ``config.epochs`` (or until early stopping); returns the history rows."""
         cfg = self.config
+        if val is None and cfg.patience > 0:
+            raise ValueError("early stopping needs validation faces; set patience to 0 for a run without them")
         seed_everything(cfg.seed)
-        run = self._start_run(len(train), resume)
+        run = self._start_run({"train": len(train), "val": 0 if val is None else len(val)}, resume)
         images, labels = torch.from_numpy(train.images), torch.from_numpy(train.labels)
         if self.device.type == "cuda":
             images, labels = images.to(self.device), labels.to(self.device)
@@ -168,7 +194,9 @@ class Trainer:
             if cfg.swa:
                 self._update_average(run.averaged, images)
             seconds = time.perf_counter() - started
-            val_loss, val_accuracy = self._validate(self._evaluated_model(run), val, run.criterion)
+            val_loss, val_accuracy = (
+                (None, None) if val is None else self._validate(self._evaluated_model(run), val, run.criterion)
+            )
             row = {
                 "epoch": epoch + 1,
                 "train_loss": loss,
@@ -189,8 +217,12 @@ class Trainer:
         dist_utils.barrier()
         return self.history
 
-    def _start_run(self, n_train: int, resume: bool) -> _Run:
-        """Optimiser, schedule, sampler and counters, restored from ``last.pt`` when resuming."""
+    def _start_run(self, faces: dict[str, int], resume: bool) -> _Run:
+        """Optimiser, schedule, sampler and counters, restored from ``last.pt`` when resuming.
+
+        ``faces`` counts the train and validation faces; it is saved with the run and checked on resume.
+        """
+        n_train = faces["train"]
         cfg = self.config
         model = self.model
         sampler = None
@@ -208,12 +240,14 @@ class Trainer:
             criterion=nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing),
             sampler=sampler,
             steps_per_epoch=steps,
+            faces=faces,
             averaged=self._averaged_model(),
         )
         last_path = self.out_dir / "last.pt"
         if resume and last_path.exists():
             state = read_checkpoint(last_path)
             _check_same_run(state["config"], cfg, last_path)
+            _check_same_faces(state.get("faces", {}), faces, last_path)
             self.model.load_state_dict(state.get("trained_model", state["model"]))
             if run.averaged is not None:
                 run.averaged.load_state_dict(state["averaged"])
@@ -292,8 +326,10 @@ class Trainer:
     def _end_epoch(self, run: _Run, row: dict) -> None:
         """Record the epoch; on rank 0 write best.pt (if improved), last.pt and history.csv, and print a line."""
         self.history.append(row)
-        improved = row["val_accuracy"] > run.best
-        run.best, run.bad_epochs = (row["val_accuracy"], 0) if improved else (run.best, run.bad_epochs + 1)
+        accuracy = row["val_accuracy"]
+        improved = accuracy is None or accuracy > run.best  # without validation the latest epoch is the result
+        if accuracy is not None:
+            run.best, run.bad_epochs = (accuracy, 0) if improved else (run.best, run.bad_epochs + 1)
         if not dist_utils.is_main_process():
             return
         state = {
@@ -306,6 +342,7 @@ class Trainer:
             "epoch": row["epoch"],
             "best_val_accuracy": run.best,
             "bad_epochs": run.bad_epochs,
+            "faces": run.faces,
             "history": self.history,
             "rng": _rng_state(),
         }
@@ -315,11 +352,7 @@ class Trainer:
             save_atomic(state, self.out_dir / "best.pt")
         save_atomic(state, self.out_dir / "last.pt")
         self._write_history()
-        print(
-            f"epoch {row['epoch']}/{self.config.epochs} loss {row['train_loss']:.4f} acc {row['train_accuracy']:.4f} "
-            f"val_loss {row['val_loss']:.4f} val_acc {row['val_accuracy']:.4f} ({row['images_per_second']:.0f} img/s)",
-            flush=True,
-        )
+        print(_epoch_line(row, self.config.epochs), flush=True)
 
     def _validate(self, model: nn.Module, val: FaceSet, criterion: nn.Module) -> tuple[float, float]:
         probs = predict_proba(model, val, self.device, flip_tta=self.config.flip_tta)
