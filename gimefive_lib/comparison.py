@@ -86,19 +86,35 @@ def per_class_table(results: dict[str, ModelResult], split: str = "test") -> pd.
     return pd.DataFrame({name: r.reports[split]["per_class_accuracy"] for name, r in results.items()}).T
 
 
-def measured_comparison_path(dataset: str) -> Path:
-    """Where a comparison measured on real data is kept: ``figures/03_baseline_comparison_<dataset>.csv``."""
-    return PROJECT_DIR / "figures" / f"03_baseline_comparison_{dataset}.csv"
+def measured_comparison_path(dataset: str, epochs: int | None = None) -> Path:
+    """Where a comparison measured on real data is kept: ``figures/03_baseline_comparison_<dataset>.csv``, or
+    ``figures/03_baseline_comparison_<dataset>_<epochs>epochs.csv`` for a further training budget."""
+    budget = f"_{epochs}epochs" if epochs else ""
+    return PROJECT_DIR / "figures" / f"03_baseline_comparison_{dataset}{budget}.csv"
 
 
-def measured_comparison(dataset: str = "rafdb") -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def measured_comparison(dataset: str = "rafdb", epochs: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """The comparison measured on a real dataset (committed with the project): the table beside the paper's test
-    accuracies, the per-class accuracies (models x emotions) and the whole report."""
-    path = measured_comparison_path(dataset)
+    accuracies, the per-class accuracies (models x emotions) and the whole report. ``epochs`` picks a further
+    training budget's table."""
+    path = measured_comparison_path(dataset, epochs)
     if not path.exists():
-        raise FileNotFoundError(
-            f"{path}: not measured; python -m gimefive_lib compare --dataset {dataset} --root DATA --table {path}"
-        )
+        budget = f" --epochs {epochs}" if epochs else ""
+        command = f"python -m gimefive_lib compare --dataset {dataset} --root DATA{budget} --table {path}"
+        raise FileNotFoundError(f"{path}: not measured; {command}")
     table = pd.read_csv(path, index_col="model").join(paper_table(dataset)["paper_test"] / 100)
     report = json.loads(path.with_suffix(".json").read_text())
     return table, pd.DataFrame(report["per_class_accuracy"]).T, report
+
+
+def accuracy_by_budget(dataset: str = "rafdb", budgets: tuple[int | None, ...] = (None, 24)) -> pd.DataFrame:
+    """Held-out test accuracy of the measured models after each training budget (one column per number of epochs),
+    beside the paper's test accuracy. The tables must share their test faces, or ValueError."""
+    columns, test_splits = [], set()
+    for epochs in budgets:
+        table, _, report = measured_comparison(dataset, epochs)
+        test_splits.add((report["test_split"], report["n"]["test"]))
+        columns.append(table["test_acc"].rename(f"test_acc, {report['protocol']['epochs']} epochs"))
+    if len(test_splits) > 1:
+        raise ValueError(f"the {dataset} comparisons were tested on different faces: {sorted(test_splits)}")
+    return pd.concat(columns, axis=1, sort=False).join(paper_table(dataset)["paper_test"] / 100)

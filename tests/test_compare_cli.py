@@ -11,7 +11,7 @@ import pytest
 
 from gimefive_lib.cli import build_parser, main
 from gimefive_lib.commands.compare import comparison_splits
-from gimefive_lib.comparison import measured_comparison
+from gimefive_lib.comparison import accuracy_by_budget, measured_comparison, measured_comparison_path
 from gimefive_lib.labels import EMOTIONS
 
 
@@ -88,3 +88,25 @@ def test_a_comparison_not_measured_names_the_command_that_measures_it(tmp_path, 
     monkeypatch.setattr("gimefive_lib.comparison.PROJECT_DIR", tmp_path)
     with pytest.raises(FileNotFoundError, match="gimefive_lib compare --dataset fer2013"):
         measured_comparison("fer2013")
+    with pytest.raises(FileNotFoundError, match="--dataset rafdb --root DATA --epochs 24 --table"):
+        measured_comparison("rafdb", epochs=24)
+
+
+def test_the_shipped_rafdb_comparisons_after_8_and_24_epochs_share_their_test_faces():
+    table = accuracy_by_budget("rafdb", (None, 24))
+    assert list(table.columns) == ["test_acc, 8 epochs", "test_acc, 24 epochs", "paper_test"]
+    assert table["test_acc, 8 epochs"].notna().all()
+    assert set(table.index[table["test_acc, 24 epochs"].notna()]) == {"gimefive", "resnet18"}
+
+
+def test_comparisons_on_different_test_faces_are_not_put_side_by_side(tmp_path, monkeypatch):
+    monkeypatch.setattr("gimefive_lib.comparison.PROJECT_DIR", tmp_path)
+    for epochs, n_test in ((None, 100), (24, 120)):
+        path = measured_comparison_path("rafdb", epochs)
+        path.parent.mkdir(exist_ok=True)
+        pd.DataFrame({"model": ["gimefive"], "test_acc": [0.8]}).to_csv(path, index=False)
+        report = {"test_split": "rafdb-train-holdout", "n": {"test": n_test}, "protocol": {"epochs": epochs or 8},
+                  "per_class_accuracy": {}}
+        path.with_suffix(".json").write_text(json.dumps(report))
+    with pytest.raises(ValueError, match="tested on different faces"):
+        accuracy_by_budget("rafdb", (None, 24))
