@@ -113,7 +113,7 @@ def accuracy_by_budget(dataset: str = "rafdb", budgets: tuple[int | None, ...] =
     columns, test_splits = [], set()
     for epochs in budgets:
         table, _, report = measured_comparison(dataset, epochs)
-        test_splits.add((report["test_split"], report["n"]["test"]))
+        test_splits.add((report["test_split"], report["n"]["test"], report["protocol"].get("seed")))  # seed: holdout
         columns.append(table["test_acc"].rename(f"test_acc, {report['protocol']['epochs']} epochs"))
     if len(test_splits) > 1:
         raise ValueError(f"the {dataset} comparisons were tested on different faces: {sorted(test_splits)}")
