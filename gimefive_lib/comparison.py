@@ -86,6 +86,11 @@ def per_class_table(results: dict[str, ModelResult], split: str = "test") -> pd.
     return pd.DataFrame({name: r.reports[split]["per_class_accuracy"] for name, r in results.items()}).T
 
 
+def paper_test_accuracy(dataset: str) -> pd.Series:
+    """The paper's test accuracy of each model on ``dataset``, as a fraction (``paper_test``)."""
+    return paper_table(dataset)["paper_test"] / 100
+
+
 def measured_comparison_path(dataset: str, epochs: int | None = None) -> Path:
     """Where a comparison measured on real data is kept: ``figures/03_baseline_comparison_<dataset>.csv``, or
     ``figures/03_baseline_comparison_<dataset>_<epochs>epochs.csv`` for a further training budget."""
@@ -102,7 +107,7 @@ def measured_comparison(dataset: str = "rafdb", epochs: int | None = None) -> tu
         budget = f" --epochs {epochs}" if epochs else ""
         command = f"python -m gimefive_lib compare --dataset {dataset} --root DATA{budget} --table {path}"
         raise FileNotFoundError(f"{path}: not measured; {command}")
-    table = pd.read_csv(path, index_col="model").join(paper_table(dataset)["paper_test"] / 100)
+    table = pd.read_csv(path, index_col="model").join(paper_test_accuracy(dataset))
     report = json.loads(path.with_suffix(".json").read_text())
     return table, pd.DataFrame(report["per_class_accuracy"]).T, report
 
@@ -117,4 +122,4 @@ def accuracy_by_budget(dataset: str = "rafdb", budgets: tuple[int | None, ...] =
         columns.append(table["test_acc"].rename(f"test_acc, {report['protocol']['epochs']} epochs"))
     if len(test_splits) > 1:
         raise ValueError(f"the {dataset} comparisons were tested on different faces: {sorted(test_splits)}")
-    return pd.concat(columns, axis=1, sort=False).join(paper_table(dataset)["paper_test"] / 100)
+    return pd.concat(columns, axis=1, sort=False).join(paper_test_accuracy(dataset))

@@ -40,6 +40,8 @@ def register(subparsers) -> None:
 
 def comparison_splits(args: argparse.Namespace) -> tuple[FaceSet, FaceSet, FaceSet]:
     """Train and validation carved from the train split, and the test split (or a part of train held out)."""
+    if args.val_fraction == 0:
+        raise SystemExit("compare validates every model: --val-fraction must be above 0")
     faces = load_faces(args, "train")
     if args.holdout:
         rest, held_out = stratified_split_indices(faces.labels, args.holdout, seed=args.seed)
@@ -50,8 +52,6 @@ def comparison_splits(args: argparse.Namespace) -> tuple[FaceSet, FaceSet, FaceS
         except SplitNotFound as missing:
             hint = "pass --holdout FRACTION to hold out part of train as the test split"
             raise SystemExit(f"{missing}; {hint}") from None
-    if args.val_fraction == 0:
-        raise SystemExit("compare validates every model: --val-fraction must be above 0")
     train, val = train_val_split(faces, args.val_fraction, seed=args.seed)
     return train, val, test
 
