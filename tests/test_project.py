@@ -40,3 +40,13 @@ def test_committed_notebooks_carry_no_widget_state_or_plotly_bundle():
         assert "widgets" not in notebook.get("metadata", {}), f"{path.name} stores widget state"
         assert path.stat().st_size < 3_000_000, f"{path.name} is {path.stat().st_size} bytes"
         assert "plotly.js v" not in path.read_text()[:3_000_000], f"{path.name} embeds the plotly.js bundle"
+
+
+def test_citation_and_licence_agree_with_pyproject_and_cite_both_papers():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    assert citation["version"] == project["version"]
+    assert citation["license"] == project["license"]["text"] == "MIT"
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    cited = {identifier["value"] for reference in citation["references"] for identifier in reference["identifiers"]}
+    assert cited == {"arXiv:2402.15662", "arXiv:2407.14865"}
