@@ -13,6 +13,7 @@ from gimefive_lib.cli import build_parser, main
 from gimefive_lib.commands.compare import comparison_splits
 from gimefive_lib.comparison import accuracy_by_budget, measured_comparison, measured_comparison_path
 from gimefive_lib.labels import EMOTIONS
+from gimefive_lib.models import MODEL_NAMES
 
 
 def compare_args(out, *extra: str) -> list[str]:
@@ -110,3 +111,8 @@ def test_comparisons_on_different_test_faces_are_not_put_side_by_side(tmp_path, 
         path.with_suffix(".json").write_text(json.dumps(report))
     with pytest.raises(ValueError, match="tested on different faces"):
         accuracy_by_budget("rafdb", (None, 24))
+
+
+def test_compare_trains_every_model_by_default():
+    args = build_parser(("compare",)).parse_args(["compare"])
+    assert args.models == list(MODEL_NAMES)

@@ -16,15 +16,13 @@ from gimefive_lib.data.loader import SplitNotFound
 from gimefive_lib.data.splits import stratified_split_indices, train_val_split
 from gimefive_lib.models import MODEL_NAMES
 
-PAPER_MODELS = ("gimefive", "gimefive_baseline", "vgg", "resnet18", "resnet34")
-
 
 def register(subparsers) -> None:
     """Add the ``compare`` sub-command."""
     p = subparsers.add_parser("compare", help="train and compare models under one protocol (notebook 03)")
     add_dataset_arguments(p)
-    p.add_argument("--models", nargs="+", default=list(PAPER_MODELS), choices=MODEL_NAMES, metavar="MODEL",
-                   help=f"models to compare (default: {' '.join(PAPER_MODELS)}); one of {', '.join(MODEL_NAMES)}")
+    p.add_argument("--models", nargs="+", default=list(MODEL_NAMES), choices=MODEL_NAMES, metavar="MODEL",
+                   help=f"models to compare (default: all of {', '.join(MODEL_NAMES)})")
     add_training_arguments(p)
     p.add_argument("--holdout", type=float, default=0.0, metavar="FRACTION",
                    help="hold out this stratified fraction of train as the test split (for folders without one)")
