@@ -38,8 +38,14 @@ def _environment(overrides: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def execute_notebook(path: Path, output: Path | None = None, timeout: int = 1800, env: dict | None = None) -> float:
-    """Run one notebook top to bottom in a fresh kernel; write the executed copy to ``output``; return seconds."""
+CELL_TIMEOUT_S = 3 * 3600  # a guard against a hung cell, not a budget: notebook 03 trains six models in one cell
+
+
+def execute_notebook(
+    path: Path, output: Path | None = None, timeout: int = CELL_TIMEOUT_S, env: dict | None = None
+) -> float:
+    """Run one notebook top to bottom in a fresh kernel; write the executed copy to ``output``; return seconds.
+    ``timeout`` is per cell, in seconds."""
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
