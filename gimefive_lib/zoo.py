@@ -14,7 +14,7 @@ from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.devices import select_device
 from gimefive_lib.settings import Settings, get_settings
 from gimefive_lib.training.augment import AugmentConfig
-from gimefive_lib.training.checkpoint import load_model
+from gimefive_lib.training.checkpoint import load_model, run_finished
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer, changed_settings
 
@@ -31,10 +31,11 @@ def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
 
 
 def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn.Module, list[dict]]:
-    """The model in ``config.out_dir/best.pt`` if it exists, else train it first; returns ``(model, history)``.
+    """The model in ``config.out_dir/best.pt`` if its run finished, else train it first; returns ``(model, history)``.
 
-    A folder whose model was trained with other settings (e.g. by an older version of the suite) is kept,
-    renamed ``<folder>.stale-<time>``, and the model is trained anew.
+    An unfinished run (interrupted, e.g. by a cell timeout) is resumed from its ``last.pt``. A folder whose model
+    was trained with other settings (e.g. by an older version of the suite) is kept, renamed
+    ``<folder>.stale-<time>``, and the model is trained anew.
     """
     out = Path(config.out_dir)
     best = out / "best.pt"
@@ -42,11 +43,14 @@ def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn
     if best.exists():
         model, state = load_model(best, device)
         changed = changed_settings(state.get("config", {}), config)
-        if not changed:
+        if not changed and run_finished(out):
             return model, state["history"]
-        stale = out.with_name(f"{out.name}.stale-{time.strftime('%Y%m%d-%H%M%S')}")
-        out.rename(stale)
-        print(f"{out} was trained with other settings ({', '.join(changed)}); moved to {stale}, training anew")
+        if changed:
+            stale = out.with_name(f"{out.name}.stale-{time.strftime('%Y%m%d-%H%M%S')}")
+            out.rename(stale)
+            print(f"{out} was trained with other settings ({', '.join(changed)}); moved to {stale}, training anew")
+        else:
+            print(f"{out} holds an unfinished run; resuming it")
     Trainer(config).fit(train, val, resume=True)
     model, state = load_model(best, device)
     return model, state["history"]

@@ -16,7 +16,7 @@ import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from gimefive_lib.training.augment import AugmentConfig, augment_batch
-from gimefive_lib.training.checkpoint import load_model, read_checkpoint, save_atomic
+from gimefive_lib.training.checkpoint import load_model, read_checkpoint, run_finished, save_atomic
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer
 
@@ -260,6 +260,37 @@ def test_load_or_train_keeps_a_run_with_other_settings_and_trains_anew(tmp_path,
     stale = list(tmp_path.glob("run.stale-*"))
     assert len(stale) == 1 and (stale[0] / "best.pt").is_file()
     assert read_checkpoint(tmp_path / "run" / "best.pt")["config"]["epochs"] == 2
+
+
+def test_load_or_train_resumes_an_interrupted_run_instead_of_loading_its_best_epoch(tmp_path, tiny_split):
+    from gimefive_lib.zoo import load_or_train
+
+    train, val = tiny_split
+    config = small_config(tmp_path, epochs=3)
+
+    def stop_after_first_epoch(row: dict) -> None:
+        if row["epoch"] == 1:
+            raise StopAfterEpoch
+
+    with pytest.raises(StopAfterEpoch):
+        Trainer(config, on_epoch=stop_after_first_epoch).fit(train, val)
+    assert (tmp_path / "run" / "best.pt").is_file() and not run_finished(tmp_path / "run")
+    load_or_train(config, train, val)
+    last = read_checkpoint(tmp_path / "run" / "last.pt")
+    assert [row["epoch"] for row in last["history"]] == [1, 2, 3] and run_finished(tmp_path / "run")
+    assert not list(tmp_path.glob("run.stale-*"))
+
+
+@pytest.mark.parametrize(
+    ("epoch", "bad_epochs", "patience", "finished"),
+    [(3, 0, 0, True), (2, 0, 0, False), (2, 1, 1, True), (2, 1, 2, False)],
+)
+def test_a_run_is_finished_after_its_last_epoch_or_an_early_stop(tmp_path, epoch, bad_epochs, patience, finished):
+    state = {"model": {}, "model_name": "gimefive", "config": {"epochs": 3, "patience": patience},
+             "epoch": epoch, "bad_epochs": bad_epochs}
+    save_atomic(state, tmp_path / "run" / "last.pt")
+    assert run_finished(tmp_path / "run") is finished
+    assert not run_finished(tmp_path / "missing")
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,20 @@ def read_checkpoint(path: str | Path) -> dict:
     return state
 
 
+def run_finished(run_dir: str | Path) -> bool:
+    """Whether the run in ``run_dir`` ended: its ``last.pt`` reached the configured epochs or stopped early.
+
+    A killed run has a ``best.pt`` too (written whenever validation improves), so ``best.pt`` alone proves nothing.
+    """
+    last = Path(run_dir) / "last.pt"
+    if not last.is_file():
+        return False
+    state = read_checkpoint(last)
+    config = state["config"]
+    patience = config.get("patience", 0)
+    return state["epoch"] >= config["epochs"] or (patience > 0 and state["bad_epochs"] >= patience)
+
+
 def _require_model(state: dict, path: str | Path, model_name: str) -> None:
     """Raise ValueError unless the checkpoint ``state`` read from ``path`` holds a ``model_name`` model."""
     if state["model_name"] != model_name:
