@@ -43,12 +43,12 @@ def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn
     if best.exists():
         model, state = load_model(best, device)
         changed = changed_settings(state.get("config", {}), config)
-        if not changed and run_finished(out):
-            return model, state["history"]
         if changed:
             stale = out.with_name(f"{out.name}.stale-{time.strftime('%Y%m%d-%H%M%S')}")
             out.rename(stale)
             print(f"{out} was trained with other settings ({', '.join(changed)}); moved to {stale}, training anew")
+        elif run_finished(out):
+            return model, state["history"]
         else:
             print(f"{out} holds an unfinished run; resuming it")
     Trainer(config).fit(train, val, resume=True)

@@ -131,6 +131,12 @@ class StopAfterEpoch(Exception):
     """Raised from ``on_epoch`` to end a run like a kill right after a checkpoint."""
 
 
+def stop_after_first_epoch(row: dict) -> None:
+    """An ``on_epoch`` hook that ends the run after epoch 1, as if it were killed there."""
+    if row["epoch"] == 1:
+        raise StopAfterEpoch
+
+
 def test_swa_saves_the_average_of_the_epochs_weights_with_fresh_batch_norm_statistics(tmp_path, tiny_split):
     train, val = tiny_split
     config = small_config(tmp_path, epochs=3, swa=True, schedule="constant", lr=1e-3)
@@ -177,10 +183,6 @@ def test_an_interrupted_weight_averaging_run_resumes_with_its_average(tmp_path, 
     expected = read_checkpoint(tmp_path / "run" / "last.pt")["model"]
     interrupted_config = small_config(tmp_path, epochs=3, schedule="constant", lr=1e-3,
                                       out_dir=str(tmp_path / "interrupted"), **averaging)
-
-    def stop_after_first_epoch(row: dict) -> None:
-        if row["epoch"] == 1:
-            raise StopAfterEpoch
 
     with pytest.raises(StopAfterEpoch):
         Trainer(interrupted_config, on_epoch=stop_after_first_epoch).fit(train, val)
@@ -267,10 +269,6 @@ def test_load_or_train_resumes_an_interrupted_run_instead_of_loading_its_best_ep
 
     train, val = tiny_split
     config = small_config(tmp_path, epochs=3)
-
-    def stop_after_first_epoch(row: dict) -> None:
-        if row["epoch"] == 1:
-            raise StopAfterEpoch
 
     with pytest.raises(StopAfterEpoch):
         Trainer(config, on_epoch=stop_after_first_epoch).fit(train, val)

@@ -29,12 +29,15 @@ def save_atomic(state: dict, path: str | Path) -> Path:
     return path
 
 
-def read_checkpoint(path: str | Path) -> dict:
-    """Load a checkpoint dictionary on the CPU; a missing or foreign file raises a clear error."""
+def read_checkpoint(path: str | Path, mmap: bool = False) -> dict:
+    """Load a checkpoint dictionary on the CPU; a missing or foreign file raises a clear error.
+
+    ``mmap`` maps the tensors instead of reading them: cheap when only the bookkeeping fields are needed.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: checkpoint not found")
-    state = torch.load(path, map_location="cpu", weights_only=False)
+    state = torch.load(path, map_location="cpu", weights_only=False, mmap=mmap)
     if not isinstance(state, dict) or "model" not in state or "model_name" not in state:
         raise ValueError(f"{path}: not a gimefive_lib checkpoint (expected keys 'model' and 'model_name')")
     return state
@@ -48,7 +51,7 @@ def run_finished(run_dir: str | Path) -> bool:
     last = Path(run_dir) / "last.pt"
     if not last.is_file():
         return False
-    state = read_checkpoint(last)
+    state = read_checkpoint(last, mmap=True)
     config = state["config"]
     patience = config.get("patience", 0)
     return state["epoch"] >= config["epochs"] or (patience > 0 and state["bad_epochs"] >= patience)
