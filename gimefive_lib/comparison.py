@@ -43,8 +43,7 @@ def train_and_evaluate(
         model, history = load_or_train(replace(config, model=name, out_dir=str(runs_dir / name)), train, val)
         predictions, reports = {}, {}
         for split, faces in (("train", train), ("val", val), ("test", test)):
-            device = next(model.parameters()).device
-            predictions[split] = predict_labels(model, faces, device, flip_tta=config.flip_tta)
+            predictions[split] = predict_labels(model, faces, flip_tta=config.flip_tta)
             reports[split] = classification_report(faces.labels, predictions[split])
         results[name] = ModelResult(name, model, history, predictions, reports)
     return results
@@ -106,7 +105,7 @@ def measured_comparison(dataset: str = "rafdb", epochs: int | None = None) -> tu
     if not path.exists():
         budget = f" --epochs {epochs}" if epochs else ""
         command = f"python -m gimefive_lib compare --dataset {dataset} --root DATA{budget} --table {path}"
-        raise FileNotFoundError(f"{path}: not measured; {command}")
+        raise FileNotFoundError(f"{path}: not measured; {command} (with --holdout 0.2 where DATA has no test split)")
     table = pd.read_csv(path, index_col="model").join(paper_test_accuracy(dataset))
     report = json.loads(path.with_suffix(".json").read_text())
     return table, pd.DataFrame(report["per_class_accuracy"]).T, report

@@ -8,7 +8,7 @@ from sklearn.metrics import confusion_matrix, f1_score
 from torch import nn
 
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.devices import autocast
+from gimefive_lib.devices import autocast, model_device
 from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
 from gimefive_lib.preprocess import normalize_batch
 
@@ -17,13 +17,16 @@ from gimefive_lib.preprocess import normalize_batch
 def predict_proba(
     model: nn.Module,
     faces: FaceSet | np.ndarray,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
     batch_size: int = 256,
     flip_tta: bool = False,
 ) -> np.ndarray:
-    """Class probabilities ``(N, 6)`` for uint8 faces; ``flip_tta`` averages with the mirrored faces."""
+    """Class probabilities ``(N, 6)`` for uint8 faces; ``flip_tta`` averages with the mirrored faces.
+
+    The faces go to ``device``; by default to the device the model's weights are on.
+    """
     images = faces.images if isinstance(faces, FaceSet) else np.asarray(faces, dtype=np.uint8)
-    device = torch.device(device)
+    device = model_device(model) if device is None else torch.device(device)
     model.eval()
     out = []
     for start in range(0, len(images), batch_size):
@@ -39,7 +42,7 @@ def predict_proba(
 def predict_labels(
     model: nn.Module,
     faces: FaceSet | np.ndarray,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
     batch_size: int = 256,
     flip_tta: bool = False,
 ) -> np.ndarray:
@@ -65,7 +68,11 @@ def classification_report(labels: np.ndarray, predictions: np.ndarray) -> dict:
 
 
 def evaluate_model(
-    model: nn.Module, faces: FaceSet, device: torch.device | str = "cpu", flip_tta: bool = True, batch_size: int = 256
+    model: nn.Module,
+    faces: FaceSet,
+    device: torch.device | str | None = None,
+    flip_tta: bool = True,
+    batch_size: int = 256,
 ) -> dict:
     """Evaluate a model on a FaceSet and return :func:`classification_report` of its predictions."""
     return classification_report(faces.labels, predict_labels(model, faces, device, batch_size, flip_tta))

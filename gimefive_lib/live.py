@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 
@@ -28,16 +31,33 @@ def history_figure(history: list[dict], title: str = "training") -> go.Figure:
     return fig
 
 
+def figure_bundle(fig: go.Figure, summary: str) -> dict:
+    """The figure as a raw display bundle: plotly's JSON for JupyterLab, ``summary`` where plotly cannot render."""
+    return {"application/vnd.plotly.v1+json": json.loads(pio.to_json(fig, validate=False)), "text/plain": summary}
+
+
 class LiveCurves:
-    """Pass as ``Trainer(config, on_epoch=LiveCurves())``: the figure in the cell output updates each epoch."""
+    """Pass as ``Trainer(config, on_epoch=LiveCurves())``: the figure in the cell output updates each epoch.
+
+    The figure is published as a raw bundle with a display id and updated in place. (A plotly figure handed to
+    ``display`` draws itself and drops the id, so each update would add one more figure to the output.)
+    """
 
     def __init__(self, title: str = "training") -> None:
         from IPython.display import display
 
         self.title = title
         self.rows: list[dict] = []
-        self.handle = display(history_figure([], title), display_id=True)
+        self.handle = display(self._bundle(), raw=True, display_id=True)
 
     def __call__(self, row: dict) -> None:
         self.rows.append(row)
-        self.handle.update(history_figure(self.rows, self.title))
+        self.handle.update(self._bundle(), raw=True)
+
+    def show(self, history: list[dict]) -> None:
+        """Redraw with a whole history: a resumed run's earlier epochs, or a finished run that was only loaded."""
+        self.rows = list(history)
+        self.handle.update(self._bundle(), raw=True)
+
+    def _bundle(self) -> dict:
+        return figure_bundle(history_figure(self.rows, self.title), f"{self.title}: {len(self.rows)} epochs")

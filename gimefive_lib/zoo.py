@@ -8,7 +8,7 @@ from pathlib import Path
 
 from torch import nn
 
-from gimefive_lib.data import VAL_FRACTION, DatasetSplits
+from gimefive_lib.data import DatasetSplits
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.devices import select_device
@@ -18,6 +18,8 @@ from gimefive_lib.training.checkpoint import load_model, run_finished
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer, changed_settings
 
+SYNTHETIC_VAL_FRACTION = 0.15  # the share of the synthetic train faces held out for validation
+
 
 def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
     """Synthetic train/val/test faces (test faces have other identities); fast mode uses fewer faces."""
@@ -26,7 +28,7 @@ def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
     settings = settings or get_settings()
     n_train, n_test = (1200, 300) if settings.fast else (6000, 1200)
     train, test = synthetic_splits(n_train, n_test, seed=settings.seed)
-    train, val = train_val_split(train, VAL_FRACTION, seed=settings.seed)
+    train, val = train_val_split(train, SYNTHETIC_VAL_FRACTION, seed=settings.seed)
     return DatasetSplits(train, val, test)
 
 

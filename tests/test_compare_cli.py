@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gimefive_lib.cli import build_parser, main
-from gimefive_lib.commands.compare import comparison_splits
+from gimefive_lib.commands.compare import comparison_splits, plain_values
 from gimefive_lib.comparison import accuracy_by_budget, measured_comparison, measured_comparison_path
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import MODEL_NAMES
@@ -44,6 +44,14 @@ def test_compare_writes_the_table_and_reloads_the_trained_models(tmp_path, capsy
     assert main(compare_args(out)) == 0  # a second run loads the finished models instead of training them again
     assert "epoch 1/1" not in capsys.readouterr().out
     assert trained == {name: (out / name / "best.pt").stat().st_mtime_ns for name in trained}
+
+
+def test_the_json_report_keeps_small_p_values_and_writes_missing_ones_as_null():
+    frame = pd.DataFrame({"mcnemar_p_vs_gimefive": [np.nan, 1.4e-15], "parameters": [10_478_086, 2_606_086]},
+                         index=pd.Index(["gimefive", "vgg"], name="model"))
+    records = json.loads(json.dumps(plain_values(frame.reset_index(), "records")))
+    assert records == [{"model": "gimefive", "mcnemar_p_vs_gimefive": None, "parameters": 10_478_086},
+                       {"model": "vgg", "mcnemar_p_vs_gimefive": 1.4e-15, "parameters": 2_606_086}]
 
 
 def parse(*extra: str) -> argparse.Namespace:

@@ -44,3 +44,24 @@ def test_report_matches_a_hand_count():
     assert report["accuracy"] == 0.75 and report["n"] == 4
     assert report["per_class_accuracy"]["happiness"] == 0.5 and report["per_class_accuracy"]["fear"] is None
     assert report["confusion_matrix"][0][:2] == [1, 1]
+
+
+class DeviceRecorder(nn.Module):
+    """Remembers the device of each batch it is given; its one weight lives on ``device``."""
+
+    def __init__(self, device: str) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(1, device=device))
+        self.seen: list[torch.device] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.seen.append(x.device)
+        return torch.zeros(x.shape[0], 6)
+
+
+def test_faces_go_to_the_device_of_the_model_unless_told_otherwise():
+    # "meta" stands in for a GPU here: a model loaded onto cuda must not be fed CPU tensors.
+    model = DeviceRecorder("meta")
+    predict_proba(model, faces_brighter_on_the_left(2))
+    predict_proba(model, faces_brighter_on_the_left(2), device="cpu")
+    assert [device.type for device in model.seen] == ["meta", "cpu"]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from gimefive_lib.explain.sources import astronaut_face, sample_faces
+from gimefive_lib.data import get_loader
+from gimefive_lib.data.splits import train_val_split
+from gimefive_lib.explain.sources import astronaut_face, sample_faces, unseen_real_faces
+from gimefive_lib.settings import Settings
 
 
 def test_sample_faces_is_reproducible_and_keeps_masks(tiny_faces):
@@ -17,3 +20,13 @@ def test_sample_faces_is_reproducible_and_keeps_masks(tiny_faces):
 def test_astronaut_face_is_a_gray_crop():
     face = astronaut_face()
     assert face.shape == (64, 64) and face.dtype == np.uint8 and face.std() > 10
+
+
+def test_without_a_test_split_real_faces_are_those_train_held_out(tmp_path, tiny_faces, write_rafdb_split):
+    write_rafdb_split(tmp_path / "RAF-DB" / "basic", tiny_faces.subset(np.arange(0, 240, 4)), "train")
+    settings = Settings(data_root=tmp_path, dataset="rafdb", cache_dir=tmp_path / "cache")
+    faces, which = unseen_real_faces(settings)
+    full = get_loader("rafdb").load(tmp_path, "train", cache_dir=tmp_path / "cache")
+    _, held_out_by_train = train_val_split(full, 0.1, seed=0)  # `train --val-fraction 0.1 --seed 0`, the shipped model
+    assert which == "validation (no test split)" and len(faces) == 6
+    assert list(faces.sources) == list(held_out_by_train.sources)

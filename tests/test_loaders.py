@@ -477,18 +477,21 @@ def test_configured_splits_of_a_real_dataset_carve_validation_from_train(tmp_pat
     write_rafdb(tmp_path, train_ids=(4,) * 20 + (1,) * 20, test_ids=(5, 5))
     settings = Settings(data_root=tmp_path, dataset="rafdb", cache_dir=tmp_path / "cache")
     splits = configured_splits(settings)
-    assert (len(splits.train), len(splits.val), len(splits.test)) == (34, 6, 2)
-    assert splits.val.class_counts().tolist()[:2] == [3, 3]  # stratified
+    assert (len(splits.train), len(splits.val), len(splits.test)) == (36, 4, 2)  # validation: 10 %, as `train`
+    assert splits.val.class_counts().tolist()[:2] == [2, 2]  # stratified
     assert not set(splits.train.sources) & set(splits.val.sources)
     assert (splits.train.name, splits.val.name) == ("rafdb-train", "rafdb-val")
     assert splits.notes == []
 
 
-def test_configured_splits_note_a_missing_test_split(tmp_path):
-    write_rafdb(tmp_path, train_ids=(4,) * 10 + (1,) * 10, test_ids=())
+def test_without_a_test_split_part_of_train_is_held_out_as_test_not_validation_reused(tmp_path):
+    write_rafdb(tmp_path, train_ids=(4,) * 20 + (1,) * 20, test_ids=())
     splits = configured_splits(Settings(data_root=tmp_path, dataset="rafdb", cache_dir=tmp_path / "cache"))
-    assert splits.test is None and list(splits.as_dict()) == ["train", "val"]
-    assert "no rafdb images of split 'test'" in splits.notes[0]
+    assert (len(splits.train), len(splits.val), len(splits.test)) == (28, 4, 8)
+    assert splits.test.class_counts().tolist()[:2] == [4, 4] and splits.test.name.endswith("-holdout")
+    parts = [set(part.sources) for part in (splits.train, splits.val, splits.test)]
+    assert not (parts[0] & parts[1] or parts[0] & parts[2] or parts[1] & parts[2])
+    assert "no rafdb images of split 'test'" in splits.notes[0] and "20% of train held out" in splits.notes[1]
 
 
 @pytest.mark.slow  # renders the 1,500 synthetic faces of fast mode

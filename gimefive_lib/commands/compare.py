@@ -8,12 +8,14 @@ import argparse
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from gimefive_lib.commands.common import add_dataset_arguments, load_faces
 from gimefive_lib.commands.train import add_training_arguments, config_from_args
 from gimefive_lib.comparison import REFERENCE, comparison_table, per_class_table, train_and_evaluate
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.loader import SplitNotFound
-from gimefive_lib.data.splits import stratified_split_indices, train_val_split
+from gimefive_lib.data.splits import hold_out, train_val_split
 from gimefive_lib.models import MODEL_NAMES
 
 
@@ -42,8 +44,7 @@ def comparison_splits(args: argparse.Namespace) -> tuple[FaceSet, FaceSet, FaceS
         raise SystemExit("compare validates every model: --val-fraction must be above 0")
     faces = load_faces(args, "train")
     if args.holdout:
-        rest, held_out = stratified_split_indices(faces.labels, args.holdout, seed=args.seed)
-        test, faces = faces.subset(held_out, f"{faces.name}-holdout"), faces.subset(rest, faces.name)
+        faces, test = hold_out(faces, args.holdout, seed=args.seed)
     else:
         try:
             test = load_faces(args, "test")
@@ -52,6 +53,12 @@ def comparison_splits(args: argparse.Namespace) -> tuple[FaceSet, FaceSet, FaceS
             raise SystemExit(f"{missing}; {hint}") from None
     train, val = train_val_split(faces, args.val_fraction, seed=args.seed)
     return train, val, test
+
+
+def plain_values(frame: pd.DataFrame, orient: str) -> list | dict:
+    """The frame as JSON-ready Python values at full precision, NaN as None (``DataFrame.to_json`` keeps 10
+    decimals, which turned McNemar p-values such as 1.4e-15 into 0)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient=orient)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
         "test_split": test.name,
         "n": {"train": len(train), "val": len(val), "test": len(test)},
         "protocol": protocol,
-        "table": json.loads(table.reset_index().to_json(orient="records")),
-        "per_class_accuracy": json.loads(per_class_table(results).to_json(orient="index")),
+        "table": plain_values(table.reset_index(), "records"),
+        "per_class_accuracy": plain_values(per_class_table(results), "index"),
         "confusion_matrices": {name: r.reports["test"]["confusion_matrix"] for name, r in results.items()},
     }
     written = [args.out / "comparison.csv"] + ([args.table] if args.table else [])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gimefive_lib.commands.common import add_dataset_arguments, load_faces
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.splits import train_val_split
+from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
 from gimefive_lib.devices import select_device
 from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.labels import EMOTIONS
@@ -25,7 +25,7 @@ def register(subparsers) -> None:
     add_dataset_arguments(p)
     p.add_argument("--checkpoint", type=Path, help="checkpoint (default: $GIMEFIVE_CHECKPOINT or the shipped one)")
     p.add_argument("--split", default="test", help="test, train, or val: the faces `train` held out of train")
-    p.add_argument("--val-fraction", type=float, default=0.1, help="with --split val: as given to `train`")
+    p.add_argument("--val-fraction", type=float, default=VAL_FRACTION, help="with --split val: as given to `train`")
     p.add_argument("--seed", type=int, default=0, help="with --split val: as given to `train`")
     p.add_argument("--against", type=Path, metavar="CHECKPOINT", help="compare with this checkpoint (McNemar)")
     p.add_argument("--device", default="auto")

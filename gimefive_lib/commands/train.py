@@ -7,7 +7,7 @@ import json
 
 from gimefive_lib.commands.common import add_dataset_arguments, load_faces
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.splits import train_val_split
+from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
 from gimefive_lib.models import MODEL_NAMES
 from gimefive_lib.training import distributed as dist_utils
 from gimefive_lib.training.augment import AugmentConfig
@@ -48,7 +48,7 @@ def add_training_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paper", action="store_true", help="the paper's protocol (SGD, batch 16, flip only, patience 15)")
     p.add_argument("--patience", type=int, default=d.patience, help="early stopping on validation; 0 = off")
     p.add_argument(
-        "--val-fraction", type=float, default=0.1,
+        "--val-fraction", type=float, default=VAL_FRACTION,
         help="stratified part of train held out for validation; 0 (train only): refit on all train faces, keep the "
         "last epoch",
     )

@@ -11,7 +11,7 @@ from gimefive_lib.data.fer2013 import Fer2013
 from gimefive_lib.data.folder import FolderDataset
 from gimefive_lib.data.loader import DatasetError, DatasetLoader, SplitNotFound
 from gimefive_lib.data.rafdb import RafDB
-from gimefive_lib.data.splits import train_val_split
+from gimefive_lib.data.splits import HOLDOUT_FRACTION, VAL_FRACTION, hold_out, train_val_split
 from gimefive_lib.settings import Settings, get_settings
 
 LOADERS: dict[str, type[DatasetLoader]] = {
@@ -22,7 +22,6 @@ LOADERS: dict[str, type[DatasetLoader]] = {
     "fer-gimefive": Aggregate,
 }
 SYNTHETIC = "synthetic"
-VAL_FRACTION = 0.15  # the fraction of train held out for validation
 
 
 def get_loader(name: str, /, **options) -> DatasetLoader:
@@ -37,21 +36,25 @@ def get_loader(name: str, /, **options) -> DatasetLoader:
 
 @dataclass
 class DatasetSplits:
-    """Train, validation (carved from train, stratified) and test faces, with notes on what was not available."""
+    """Train, validation (carved from train, stratified) and test faces, with notes on how they were made."""
 
     train: FaceSet
     val: FaceSet
-    test: FaceSet | None
+    test: FaceSet
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, FaceSet]:
         """The splits that exist, by name."""
-        parts = {"train": self.train, "val": self.val, "test": self.test}
-        return {name: faces for name, faces in parts.items() if faces is not None}
+        return {"train": self.train, "val": self.val, "test": self.test}
 
 
 def configured_splits(settings: Settings | None = None) -> DatasetSplits:
-    """The splits the notebooks use: synthetic faces by default, ``GIMEFIVE_DATASET`` under ``GIMEFIVE_DATA`` if set."""
+    """The splits the notebooks use: synthetic faces by default, ``GIMEFIVE_DATASET`` under ``GIMEFIVE_DATA`` if set.
+
+    A real dataset's validation faces are carved from its train split as ``train`` carves them. Where its test split
+    is missing (withheld, or a dataset without one), ``HOLDOUT_FRACTION`` of train is held out as the test split
+    first, as ``compare --holdout`` does: the validation faces that choose the epoch are never the ones tested on.
+    """
     settings = settings or get_settings()
     if not settings.uses_real_data or settings.dataset == SYNTHETIC:
         from gimefive_lib.zoo import synthetic_data
@@ -59,8 +62,6 @@ def configured_splits(settings: Settings | None = None) -> DatasetSplits:
         return synthetic_data(settings)
     loader = get_loader(settings.dataset)
     full = loader.load(settings.data_root, "train", cache_dir=settings.cache_dir)
-    train, val = train_val_split(full, VAL_FRACTION, seed=settings.seed)
-    train, val = replace(train, name=f"{loader.name}-train"), replace(val, name=f"{loader.name}-val")
     test, notes = None, []
     if "test" in loader.splits:
         try:
@@ -69,6 +70,12 @@ def configured_splits(settings: Settings | None = None) -> DatasetSplits:
             notes.append(f"no test split: {missing}")
     else:
         notes.append(f"{settings.dataset} has no test split")
+    if test is None:
+        full, test = hold_out(full, HOLDOUT_FRACTION, seed=settings.seed)
+        notes.append(f"{HOLDOUT_FRACTION:.0%} of train held out as the test split ({len(test)} faces), "
+                     f"as `compare --holdout {HOLDOUT_FRACTION}` does")
+    train, val = train_val_split(full, VAL_FRACTION, seed=settings.seed)
+    train, val = replace(train, name=f"{loader.name}-train"), replace(val, name=f"{loader.name}-val")
     return DatasetSplits(train, val, test, notes)
 
 

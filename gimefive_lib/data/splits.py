@@ -7,6 +7,9 @@ from sklearn.model_selection import train_test_split
 
 from gimefive_lib.data.faceset import FaceSet
 
+VAL_FRACTION = 0.1  # the share of a real train split that `train` holds out for validation (the shipped model's too)
+HOLDOUT_FRACTION = 0.2  # where a dataset has no test split: the share of train held out as its test split
+
 
 def stratified_split_indices(
     labels: np.ndarray, val_fraction: float = 0.1, seed: int = 0
@@ -23,3 +26,10 @@ def train_val_split(faces: FaceSet, val_fraction: float = 0.1, seed: int = 0) ->
     """Split a training FaceSet into stratified train and validation parts."""
     train_idx, val_idx = stratified_split_indices(faces.labels, val_fraction, seed)
     return faces.subset(train_idx, f"{faces.name}-train"), faces.subset(val_idx, f"{faces.name}-val")
+
+
+def hold_out(faces: FaceSet, fraction: float = HOLDOUT_FRACTION, seed: int = 0) -> tuple[FaceSet, FaceSet]:
+    """A stratified ``fraction`` of ``faces`` held out as a test split: ``(rest, held_out)``, the latter named
+    ``<name>-holdout``. For datasets whose test split is missing (``compare --holdout``, the notebooks)."""
+    rest, held_out = stratified_split_indices(faces.labels, fraction, seed)
+    return faces.subset(rest, faces.name), faces.subset(held_out, f"{faces.name}-holdout")

@@ -25,6 +25,7 @@ from pytorch_grad_cam.utils.image import show_cam_on_image
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 from torch import nn
 
+from gimefive_lib.devices import model_device
 from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
 from gimefive_lib.models import conv_blocks
 from gimefive_lib.preprocess import faces_to_tensor
@@ -86,11 +87,6 @@ def as_face_batch(images: np.ndarray) -> np.ndarray:
     if images.ndim != 3 or images.dtype != np.uint8:
         raise ValueError(f"expected uint8 gray faces of shape (N, H, W) or (H, W), got {images.shape} {images.dtype}")
     return images
-
-
-def model_device(model: nn.Module) -> torch.device:
-    """The device the model's parameters live on."""
-    return next(model.parameters()).device
 
 
 @torch.no_grad()

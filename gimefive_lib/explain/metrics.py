@@ -12,7 +12,8 @@ from pytorch_grad_cam.metrics.road import ROADCombined
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputSoftmaxTarget
 from torch import nn
 
-from gimefive_lib.explain.cams import Targets, as_face_batch, model_device, resolve_targets
+from gimefive_lib.devices import model_device
+from gimefive_lib.explain.cams import Targets, as_face_batch, resolve_targets
 from gimefive_lib.preprocess import faces_to_tensor
 
 ROAD_PERCENTILES: tuple[int, ...] = (10, 20, 30, 40, 50, 60, 70, 80, 90)

@@ -36,17 +36,15 @@ def sample_faces(faces: FaceSet, n: int, seed: int = 0) -> FaceSet:
 def explain_data(settings: Settings | None = None, n: int = 64) -> ExplainData:
     """The model and ``n`` faces the explainers look at.
 
-    With ``GIMEFIVE_DATA`` set and the checkpoint present: the shipped model on real test faces (validation faces
-    where the test split is withheld). Otherwise the GiMeFive trained on synthetic faces (trained once, then
-    loaded) on synthetic test faces.
+    With ``GIMEFIVE_DATA`` set and the checkpoint present: the shipped model on faces it never trained on (see
+    :func:`unseen_real_faces`). Otherwise the GiMeFive trained on synthetic faces (trained once, then loaded) on
+    synthetic test faces.
     """
     settings = settings or get_settings()
     if settings.uses_real_data and settings.checkpoint.is_file():
-        from gimefive_lib.data import configured_splits
         from gimefive_lib.zoo import shipped_model
 
-        splits = configured_splits(settings)
-        part, which = (splits.test, "test") if splits.test is not None else (splits.val, "validation (no test split)")
+        part, which = unseen_real_faces(settings)
         faces = sample_faces(part, n, settings.seed)
         description = f"shipped checkpoint on {len(faces)} {settings.dataset} {which} faces"
         return ExplainData(shipped_model(settings), faces, description)
@@ -70,3 +68,23 @@ def astronaut_face(size: int = 64) -> np.ndarray:
     if face is None:
         raise RuntimeError("the Haar cascade found no face in skimage.data.astronaut()")
     return face
+
+
+def unseen_real_faces(settings: Settings) -> tuple[FaceSet, str]:
+    """Real faces a checkpoint trained with ``train``'s defaults never saw, and which split they are: the test split,
+    or where it is missing the validation faces ``train`` carved from the train split (``VAL_FRACTION``, the seed).
+
+    Not the notebooks' held-out test faces (:func:`~gimefive_lib.data.configured_splits`): the shipped model
+    trained on most of them.
+    """
+    from gimefive_lib.data import SplitNotFound, get_loader
+    from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
+
+    loader = get_loader(settings.dataset)
+    if "test" in loader.splits:
+        try:
+            return loader.load(settings.data_root, "test", cache_dir=settings.cache_dir), "test"
+        except SplitNotFound:
+            pass
+    full = loader.load(settings.data_root, "train", cache_dir=settings.cache_dir)
+    return train_val_split(full, VAL_FRACTION, seed=settings.seed)[1], "validation (no test split)"

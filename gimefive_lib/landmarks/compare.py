@@ -7,6 +7,7 @@ import pandas as pd
 from torch import nn
 
 from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.devices import model_device
 from gimefive_lib.evaluation import predict_proba
 from gimefive_lib.explain.regions import OTHER, REGION_NAMES, emotion_region_table, face_region_masks
 from gimefive_lib.explain.regions import region_shares as cam_mass_shares
@@ -34,7 +35,7 @@ def cnn_comparison(cnn: nn.Module, faces: FaceSet, study: LandmarkStudy, cnn_nam
     """
     if not np.array_equal(faces.labels, study.labels["test"]):
         raise ValueError("faces must be the images of the study's test landmarks, in the same order")
-    device = next(cnn.parameters()).device
+    device = model_device(cnn)
     cnn_accuracy = float(np.mean(predict_proba(cnn, faces, device).argmax(axis=1) == faces.labels))
     with single_thread():
         cnn_seconds = 1.0 / images_per_second(cnn, batch_size=16, size=faces.image_size, repeats=3, device=device)

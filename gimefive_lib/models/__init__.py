@@ -8,6 +8,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
+from gimefive_lib.devices import model_device
 from gimefive_lib.models.baselines import resnet18, resnet34, vgg
 from gimefive_lib.models.gimefive import GiMeFive, gimefive, gimefive_baseline, gimefive_se
 
@@ -40,7 +41,7 @@ def count_flops(model: nn.Module, input_size: int = INPUT_SIZE) -> int:
     """FLOPs of one forward pass on a single ``3 x input_size x input_size`` image (torch.utils.flop_counter)."""
     was_training = model.training
     model.eval()
-    device = next(model.parameters()).device
+    device = model_device(model)
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
         model(torch.zeros(1, 3, input_size, input_size, device=device))
     model.train(was_training)

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from gimefive_lib.devices import model_device
 from gimefive_lib.faces import Box, crop_face
 from gimefive_lib.inference import InferenceTrunk
 from gimefive_lib.labels import EMOTIONS
@@ -85,7 +86,7 @@ class FramePipeline:
         self.model = model.eval()
         trunk, self.head = split_gimefive(model)
         self.trunk = InferenceTrunk(trunk)
-        self.device = next(model.parameters()).device
+        self.device = model_device(model)
         self.detector = detector or ScaledHaarDetector()
         self.cam = cam
         self.margin = margin
