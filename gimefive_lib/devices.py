@@ -22,12 +22,12 @@ def select_device(preferred: str | None = "auto") -> torch.device:
     return torch.device("cpu")
 
 
-@lru_cache(maxsize=1)
 def model_device(model: torch.nn.Module) -> torch.device:
-    """The device a model's weights are on (the CPU for a model without weights)."""
+    """The device a model's weights are on now (the CPU for a model without weights)."""
     return next((parameter.device for parameter in model.parameters()), torch.device("cpu"))
 
 
+@lru_cache(maxsize=1)
 def cpu_supports_bf16() -> bool:
     """True when this CPU has native bf16 matrix instructions (AVX512-BF16 or AMX)."""
     try:

@@ -71,14 +71,16 @@ def astronaut_face(size: int = 64) -> np.ndarray:
 
 
 def unseen_real_faces(settings: Settings) -> tuple[FaceSet, str]:
-    """Real faces a checkpoint trained with ``train``'s defaults never saw, and which split they are: the test split,
-    or where it is missing the validation faces ``train`` carved from the train split (``VAL_FRACTION``, the seed).
+    """Real faces the checkpoint ``settings.checkpoint`` never trained on, and which split they are: the test split,
+    or where it is missing the validation faces ``train`` carved from the train split for it (``VAL_FRACTION``,
+    with the seed stored in the checkpoint, whatever ``GIMEFIVE_SEED`` says).
 
     Not the notebooks' held-out test faces (:func:`~gimefive_lib.data.configured_splits`): the shipped model
-    trained on most of them.
+    trained on most of them. A checkpoint refitted on all train faces has no such faces: ValueError.
     """
     from gimefive_lib.data import SplitNotFound, get_loader
     from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
+    from gimefive_lib.training.checkpoint import read_checkpoint
 
     loader = get_loader(settings.dataset)
     if "test" in loader.splits:
@@ -86,5 +88,14 @@ def unseen_real_faces(settings: Settings) -> tuple[FaceSet, str]:
             return loader.load(settings.data_root, "test", cache_dir=settings.cache_dir), "test"
         except SplitNotFound:
             pass
+    state = read_checkpoint(settings.checkpoint, mmap=True)
+    counted = state.get("faces") or {}
+    if counted.get("val") == 0:
+        raise ValueError(f"{settings.checkpoint} was refitted on all train faces: without a test split of "
+                         f"{settings.dataset} no face is left that it never trained on")
     full = loader.load(settings.data_root, "train", cache_dir=settings.cache_dir)
-    return train_val_split(full, VAL_FRACTION, seed=settings.seed)[1], "validation (no test split)"
+    val = train_val_split(full, VAL_FRACTION, seed=state.get("config", {}).get("seed", 0))[1]
+    if counted.get("val") not in (None, len(val)):
+        raise ValueError(f"{settings.checkpoint} validated on {counted['val']} faces, not on the {len(val)} that "
+                         f"`train --val-fraction {VAL_FRACTION}` carves: its unseen faces cannot be rebuilt")
+    return val, "validation (no test split)"

@@ -64,7 +64,7 @@ class PruningResult:
 
     @property
     def chosen(self) -> PruningStep:
-        """Highest validation balanced accuracy, ties to fewer landmarks."""
+        """Highest validation balanced accuracy; ties go to the higher accuracy, then to fewer landmarks."""
         return max(self.steps, key=lambda s: (s.val["balanced_accuracy"], s.val["accuracy"], -s.k))
 
     def no_worse(self) -> list[int]:
