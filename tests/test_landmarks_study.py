@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from gimefive_lib.cli import main
@@ -126,6 +127,17 @@ def test_figures_and_explorer_follow_the_choice(tiny_study):
     explorer.emotion.value, explorer.k.value = 3, 8
     assert explorer.update().axes[0].get_title().startswith("anger, k = 8")
     plt.close("all")
+
+
+def test_a_region_leads_only_when_it_gets_more_than_its_size():
+    from gimefive_lib.landmarks.compare import top_regions
+
+    columns = ["eyes", "brows", "nose", "mouth", "other"]
+    landmarks = pd.DataFrame([[0.5, 2.0, 0.3, 0.9, 0.8], [0.2, 0.4, 0.1, 3.0, 0.7]], ["sadness", "happiness"], columns)
+    cams = pd.DataFrame([[0.44, 0.65, 0.32, 0.36, 1.09], [0.3, 0.2, 0.1, 2.5, 0.9]], ["sadness", "happiness"], columns)
+    table = top_regions(landmarks, cams)
+    assert table.loc["sadness"].tolist() == ["brows", "none", False]  # CNN: brows lead, yet below their size
+    assert table.loc["happiness"].tolist() == ["mouth", "mouth", True]
 
 
 def test_region_tables_and_cnn_comparison(tiny_study, tiny_faces):

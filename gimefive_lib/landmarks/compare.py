@@ -99,12 +99,20 @@ def cam_region_table(cnn: nn.Module, faces: FaceSet, layer: str = "block5",
     return table, int(found.sum())
 
 
-def top_regions(landmarks: pd.DataFrame, cams: pd.DataFrame) -> pd.DataFrame:
-    """Per emotion: the named region (not ``other``) that leads in each table, and whether the two agree."""
+NO_REGION = "none"
+
+
+def top_regions(landmarks: pd.DataFrame, cams: pd.DataFrame, above: float = 1.0) -> pd.DataFrame:
+    """Per emotion: the named region (not ``other``) that leads each enrichment table, and whether both name the
+    same one. A table in which no named region exceeds ``above`` (1 = no more than its size) names ``"none"``: its
+    leader would be the least under-weighted region, not one the model reads from, and agrees with nothing."""
     named = list(REGION_NAMES)
-    out = pd.DataFrame({"landmarks (IG)": landmarks[named].idxmax(axis=1),
-                        "CNN (Grad-CAM)": cams[named].idxmax(axis=1)})
-    out["agree"] = out["landmarks (IG)"] == out["CNN (Grad-CAM)"]
+
+    def leader(table: pd.DataFrame) -> pd.Series:
+        return table[named].idxmax(axis=1).where(table[named].max(axis=1) > above, NO_REGION)
+
+    out = pd.DataFrame({"landmarks (IG)": leader(landmarks), "CNN (Grad-CAM)": leader(cams)})
+    out["agree"] = (out["landmarks (IG)"] == out["CNN (Grad-CAM)"]) & (out["landmarks (IG)"] != NO_REGION)
     return out.reindex([e for e in EMOTIONS if e in out.index])
 
 
