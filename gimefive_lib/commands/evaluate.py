@@ -16,7 +16,7 @@ from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
-from gimefive_lib.training.checkpoint import load_model
+from gimefive_lib.training.checkpoint import load_model, was_refitted
 
 
 def register(subparsers) -> None:
@@ -41,7 +41,7 @@ def split_faces(args: argparse.Namespace, checkpoint: dict) -> FaceSet:
     """
     if args.split != "val":
         return load_faces(args, args.split)
-    if checkpoint.get("faces", {}).get("val") == 0:
+    if was_refitted(checkpoint):
         raise SystemExit("this checkpoint was refitted on all train faces (--val-fraction 0): it has no held-out "
                          "validation faces; evaluate it on --split test")
     _, val = train_val_split(load_faces(args, "train"), args.val_fraction, seed=args.seed)

@@ -44,8 +44,19 @@ class DatasetSplits:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, FaceSet]:
-        """The splits that exist, by name."""
+        """The three splits by name."""
         return {"train": self.train, "val": self.val, "test": self.test}
+
+
+def load_test_split(settings: Settings) -> tuple[FaceSet | None, str]:
+    """The test split of ``settings.dataset`` under ``settings.data_root``, or None and a note why it is missing."""
+    loader = get_loader(settings.dataset)
+    if "test" not in loader.splits:
+        return None, f"{settings.dataset} has no test split"
+    try:
+        return loader.load(settings.data_root, "test", cache_dir=settings.cache_dir), ""
+    except SplitNotFound as missing:
+        return None, f"no test split: {missing}"
 
 
 def configured_splits(settings: Settings | None = None) -> DatasetSplits:
@@ -62,18 +73,12 @@ def configured_splits(settings: Settings | None = None) -> DatasetSplits:
         return synthetic_data(settings)
     loader = get_loader(settings.dataset)
     full = loader.load(settings.data_root, "train", cache_dir=settings.cache_dir)
-    test, notes = None, []
-    if "test" in loader.splits:
-        try:
-            test = loader.load(settings.data_root, "test", cache_dir=settings.cache_dir)
-        except SplitNotFound as missing:
-            notes.append(f"no test split: {missing}")
-    else:
-        notes.append(f"{settings.dataset} has no test split")
+    test, missing = load_test_split(settings)
+    notes = []
     if test is None:
         full, test = hold_out(full, HOLDOUT_FRACTION, seed=settings.seed)
-        notes.append(f"{HOLDOUT_FRACTION:.0%} of train held out as the test split ({len(test)} faces), "
-                     f"as `compare --holdout {HOLDOUT_FRACTION}` does")
+        notes = [missing, f"{HOLDOUT_FRACTION:.0%} of train held out as the test split ({len(test)} faces), "
+                          f"as `compare --holdout {HOLDOUT_FRACTION}` does"]
     train, val = train_val_split(full, VAL_FRACTION, seed=settings.seed)
     train, val = replace(train, name=f"{loader.name}-train"), replace(val, name=f"{loader.name}-val")
     return DatasetSplits(train, val, test, notes)
@@ -92,5 +97,6 @@ __all__ = [
     "RafDB",
     "SplitNotFound",
     "configured_splits",
+    "load_test_split",
     "get_loader",
 ]

@@ -78,24 +78,21 @@ def unseen_real_faces(settings: Settings) -> tuple[FaceSet, str]:
     Not the notebooks' held-out test faces (:func:`~gimefive_lib.data.configured_splits`): the shipped model
     trained on most of them. A checkpoint refitted on all train faces has no such faces: ValueError.
     """
-    from gimefive_lib.data import SplitNotFound, get_loader
+    from gimefive_lib.data import get_loader, load_test_split
     from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
-    from gimefive_lib.training.checkpoint import read_checkpoint
+    from gimefive_lib.training.checkpoint import read_checkpoint, was_refitted
 
-    loader = get_loader(settings.dataset)
-    if "test" in loader.splits:
-        try:
-            return loader.load(settings.data_root, "test", cache_dir=settings.cache_dir), "test"
-        except SplitNotFound:
-            pass
+    test, _ = load_test_split(settings)
+    if test is not None:
+        return test, "test"
     state = read_checkpoint(settings.checkpoint, mmap=True)
-    counted = state.get("faces") or {}
-    if counted.get("val") == 0:
+    if was_refitted(state):
         raise ValueError(f"{settings.checkpoint} was refitted on all train faces: without a test split of "
                          f"{settings.dataset} no face is left that it never trained on")
-    full = loader.load(settings.data_root, "train", cache_dir=settings.cache_dir)
+    full = get_loader(settings.dataset).load(settings.data_root, "train", cache_dir=settings.cache_dir)
     val = train_val_split(full, VAL_FRACTION, seed=state.get("config", {}).get("seed", 0))[1]
-    if counted.get("val") not in (None, len(val)):
-        raise ValueError(f"{settings.checkpoint} validated on {counted['val']} faces, not on the {len(val)} that "
+    counted = (state.get("faces") or {}).get("val")
+    if counted not in (None, len(val)):
+        raise ValueError(f"{settings.checkpoint} validated on {counted} faces, not on the {len(val)} that "
                          f"`train --val-fraction {VAL_FRACTION}` carves: its unseen faces cannot be rebuilt")
     return val, "validation (no test split)"

@@ -57,6 +57,11 @@ def run_finished(run_dir: str | Path) -> bool:
     return state["epoch"] >= config["epochs"] or (patience > 0 and state["bad_epochs"] >= patience)
 
 
+def was_refitted(state: dict) -> bool:
+    """Whether a checkpoint was refitted on all train faces (``--val-fraction 0``): it held none out for validation."""
+    return (state.get("faces") or {}).get("val") == 0
+
+
 def _require_model(state: dict, path: str | Path, model_name: str) -> None:
     """Raise ValueError unless the checkpoint ``state`` read from ``path`` holds a ``model_name`` model."""
     if state["model_name"] != model_name:
