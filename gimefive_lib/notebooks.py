@@ -24,6 +24,36 @@ def notebook_paths(folder: Path = NOTEBOOK_DIR) -> list[Path]:
     return paths
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class _ClosedWidgetsClient(NotebookClient):
+    """A notebook client that remembers which widgets the kernel closed while it ran."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.closed_widgets: set[str] = set()
+
+    def handle_comm_msg(self, outs: list, msg: dict, cell_index: int) -> None:
+        """Record a closed comm, then handle the message as nbclient does."""
+        if msg["msg_type"] == "comm_close":
+            self.closed_widgets.add(msg["content"]["comm_id"])
+        super().handle_comm_msg(outs, msg, cell_index)
+
+
+def drop_closed_widget_outputs(notebook: nbformat.NotebookNode, closed: set[str]) -> int:
+    """Remove the outputs of widgets the kernel closed (a finished ``leave=False`` progress bar): a live page
+    removes them too, and stored they only show the text they were created with. Returns how many went."""
+    dropped = 0
+    for cell in notebook.cells:
+        kept = [out for out in cell.get("outputs", [])
+                if out.get("data", {}).get(WIDGET_VIEW, {}).get("model_id") not in closed]
+        if "outputs" in cell:
+            dropped += len(cell.outputs) - len(kept)
+            cell.outputs = kept
+    return dropped
+
+
 @contextmanager
 def _environment(overrides: dict[str, str]) -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in overrides}
@@ -47,7 +77,7 @@ def execute_notebook(
     """Run one notebook top to bottom in a fresh kernel; write the executed copy to ``output``; return seconds.
     ``timeout`` is per cell, in seconds."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    client = _ClosedWidgetsClient(
         notebook,
         timeout=timeout,
         kernel_name="python3",
@@ -57,6 +87,7 @@ def execute_notebook(
     started = time.perf_counter()
     with _environment(env or {}):
         client.execute()
+    drop_closed_widget_outputs(notebook, client.closed_widgets)
     notebook.metadata.pop("widgets", None)  # live widget state is meaningless without the kernel; keep files small
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)

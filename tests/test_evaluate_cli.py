@@ -80,3 +80,26 @@ def test_a_refitted_checkpoint_has_no_validation_faces_to_evaluate_on(tmp_path, 
     capsys.readouterr()
     assert main(["evaluate", "--checkpoint", str(shipped), *small, "--split", "test", "--json"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["n"] == 60
+
+
+def test_validation_faces_default_to_the_checkpoints_own_seed_and_a_mismatched_carve_is_refused(tmp_path, capsys):
+    from gimefive_lib.data.splits import train_val_split
+    from gimefive_lib.data.synthetic import synthetic_splits
+    from gimefive_lib.settings import get_settings
+    from gimefive_lib.training.checkpoint import held_out_validation, read_checkpoint
+
+    out = tmp_path / "seed3"
+    small = ["--dataset", "synthetic", "--synthetic-n", "120", "--device", "cpu"]
+    assert main(["train", *small, "--model", "gimefive_baseline", "--epochs", "1", "--val-fraction", "0.25",
+                 "--seed", "3", "--no-progress", "--out", str(out)]) == 0
+    state = read_checkpoint(out / "best.pt")
+    train, _ = synthetic_splits(120, 60, seed=get_settings().seed)
+    val = held_out_validation(state, train, 0.25)
+    assert list(val.sources) == list(train_val_split(train, 0.25, seed=3)[1].sources)
+    assert list(val.sources) != list(train_val_split(train, 0.25, seed=0)[1].sources)
+    capsys.readouterr()
+    assert main(["evaluate", "--checkpoint", str(out / "best.pt"), *small, "--split", "val", "--val-fraction",
+                 "0.25", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["n"] == 30
+    with pytest.raises(SystemExit, match="not the faces it held out"):  # the CLI default is 0.1, this run had 0.25
+        main(["evaluate", "--checkpoint", str(out / "best.pt"), *small, "--split", "val"])

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from gimefive_lib.commands.common import add_dataset_arguments, load_faces
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
+from gimefive_lib.data.splits import VAL_FRACTION
 from gimefive_lib.devices import select_device
 from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
-from gimefive_lib.training.checkpoint import load_model, was_refitted
+from gimefive_lib.training.checkpoint import held_out_validation, load_model
 
 
 def register(subparsers) -> None:
@@ -26,7 +26,7 @@ def register(subparsers) -> None:
     p.add_argument("--checkpoint", type=Path, help="checkpoint (default: $GIMEFIVE_CHECKPOINT or the shipped one)")
     p.add_argument("--split", default="test", help="test, train, or val: the faces `train` held out of train")
     p.add_argument("--val-fraction", type=float, default=VAL_FRACTION, help="with --split val: as given to `train`")
-    p.add_argument("--seed", type=int, default=0, help="with --split val: as given to `train`")
+    p.add_argument("--seed", type=int, help="with --split val: as given to `train` (default: the checkpoint's)")
     p.add_argument("--against", type=Path, metavar="CHECKPOINT", help="compare with this checkpoint (McNemar)")
     p.add_argument("--device", default="auto")
     p.add_argument("--no-tta", action="store_true", help="no horizontal-flip test-time augmentation")
@@ -35,17 +35,16 @@ def register(subparsers) -> None:
 
 
 def split_faces(args: argparse.Namespace, checkpoint: dict) -> FaceSet:
-    """The faces to evaluate on; ``val`` is carved from train exactly as ``train`` carves it.
+    """The faces to evaluate on; ``val`` is carved from train exactly as ``train`` carved it for this checkpoint.
 
-    A checkpoint refitted on all train faces has no validation faces: asking for them stops with an error.
+    A refitted checkpoint, or a carve that does not match the checkpoint's, stops with an error.
     """
     if args.split != "val":
         return load_faces(args, args.split)
-    if was_refitted(checkpoint):
-        raise SystemExit("this checkpoint was refitted on all train faces (--val-fraction 0): it has no held-out "
-                         "validation faces; evaluate it on --split test")
-    _, val = train_val_split(load_faces(args, "train"), args.val_fraction, seed=args.seed)
-    return val
+    try:
+        return held_out_validation(checkpoint, load_faces(args, "train"), args.val_fraction, args.seed)
+    except ValueError as error:
+        raise SystemExit(f"{error}; evaluate it on --split test") from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -79,20 +79,16 @@ def unseen_real_faces(settings: Settings) -> tuple[FaceSet, str]:
     trained on most of them. A checkpoint refitted on all train faces has no such faces: ValueError.
     """
     from gimefive_lib.data import get_loader, load_test_split
-    from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
-    from gimefive_lib.training.checkpoint import read_checkpoint, was_refitted
+    from gimefive_lib.training.checkpoint import held_out_validation, read_checkpoint
 
     test, _ = load_test_split(settings)
     if test is not None:
         return test, "test"
     state = read_checkpoint(settings.checkpoint, mmap=True)
-    if was_refitted(state):
-        raise ValueError(f"{settings.checkpoint} was refitted on all train faces: without a test split of "
-                         f"{settings.dataset} no face is left that it never trained on")
     full = get_loader(settings.dataset).load(settings.data_root, "train", cache_dir=settings.cache_dir)
-    val = train_val_split(full, VAL_FRACTION, seed=state.get("config", {}).get("seed", 0))[1]
-    counted = (state.get("faces") or {}).get("val")
-    if counted not in (None, len(val)):
-        raise ValueError(f"{settings.checkpoint} validated on {counted} faces, not on the {len(val)} that "
-                         f"`train --val-fraction {VAL_FRACTION}` carves: its unseen faces cannot be rebuilt")
+    try:
+        val = held_out_validation(state, full)
+    except ValueError as error:
+        raise ValueError(f"{settings.checkpoint}: {error}; without a test split of {settings.dataset} no face is "
+                         "left that it never trained on") from None
     return val, "validation (no test split)"

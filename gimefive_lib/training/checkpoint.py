@@ -9,6 +9,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
 from gimefive_lib.models import build_model
 
 
@@ -60,6 +62,28 @@ def run_finished(run_dir: str | Path) -> bool:
 def was_refitted(state: dict) -> bool:
     """Whether a checkpoint was refitted on all train faces (``--val-fraction 0``): it held none out for validation."""
     return (state.get("faces") or {}).get("val") == 0
+
+
+def held_out_validation(
+    state: dict, train_faces: FaceSet, val_fraction: float = VAL_FRACTION, seed: int | None = None
+) -> FaceSet:
+    """The validation faces ``train`` carved from ``train_faces`` for checkpoint ``state``: the faces it never
+    trained on. ``seed`` defaults to the one stored in the checkpoint.
+
+    ValueError for a refitted checkpoint (it held no faces out), and when the carve does not give as many faces
+    as the checkpoint validated on (another ``val_fraction``, seed or train split than its run had).
+    """
+    if was_refitted(state):
+        raise ValueError("this checkpoint was refitted on all train faces (--val-fraction 0): it has no held-out "
+                         "validation faces")
+    if seed is None:
+        seed = state.get("config", {}).get("seed", 0)
+    val = train_val_split(train_faces, val_fraction, seed=seed)[1]
+    counted = (state.get("faces") or {}).get("val")
+    if counted not in (None, len(val)):
+        raise ValueError(f"this checkpoint validated on {counted} faces, but --val-fraction {val_fraction} and seed "
+                         f"{seed} carve {len(val)} from {train_faces.name}: these are not the faces it held out")
+    return val
 
 
 def _require_model(state: dict, path: str | Path, model_name: str) -> None:

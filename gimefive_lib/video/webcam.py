@@ -86,6 +86,11 @@ class WebcamWidget(anywidget.AnyWidget):
         self.process = process or (lambda image, time_s: image)
         self.on_msg(self._on_custom_message)
 
+    def __repr__(self) -> str:
+        """What a page without a live kernel shows in place of the camera."""
+        return (f"WebcamWidget: a live camera view; it runs in JupyterLab with a kernel "
+                f"({self.frames_processed} frames processed)")
+
     def start(self) -> None:
         """Ask the browser to start the camera."""
         self.running = True
