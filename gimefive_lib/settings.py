@@ -58,8 +58,12 @@ def project_path(value: str | Path) -> Path:
 
 
 def get_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Build the settings from the environment (``os.environ`` unless given)."""
-    env = os.environ if environ is None else environ
+    """Build the settings from the environment (``os.environ`` unless given).
+
+    A variable set to the empty string counts as unset (``GIMEFIVE_CACHE=`` does not make the project folder the
+    cache); a seed that is not an integer raises ValueError naming the variable.
+    """
+    env = {key: value for key, value in (os.environ if environ is None else environ).items() if value != ""}
     defaults = Settings()
     data = env.get("GIMEFIVE_DATA")
     return Settings(
@@ -70,6 +74,16 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         runs_dir=project_path(env.get("GIMEFIVE_RUNS", defaults.runs_dir)),
         figures_dir=project_path(env.get("GIMEFIVE_FIGURES", defaults.figures_dir)),
         device=env.get("GIMEFIVE_DEVICE", defaults.device),
-        seed=int(env.get("GIMEFIVE_SEED", defaults.seed)),
+        seed=_seed(env.get("GIMEFIVE_SEED"), defaults.seed),
         checkpoint=project_path(env.get("GIMEFIVE_CHECKPOINT", defaults.checkpoint)),
     )
+
+
+def _seed(value: str | None, default: int) -> int:
+    """``GIMEFIVE_SEED`` as an integer, ``default`` when unset."""
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"GIMEFIVE_SEED={value!r}: expected an integer seed, e.g. GIMEFIVE_SEED=0") from None

@@ -67,6 +67,17 @@ def test_empty_data_root_means_synthetic():
     assert get_settings({"GIMEFIVE_DATA": ""}).uses_real_data is False
 
 
+def test_a_variable_set_to_the_empty_string_counts_as_unset():
+    empty = {name: "" for name in ("GIMEFIVE_DATASET", "GIMEFIVE_CACHE", "GIMEFIVE_RUNS", "GIMEFIVE_FIGURES",
+                                   "GIMEFIVE_DEVICE", "GIMEFIVE_SEED", "GIMEFIVE_CHECKPOINT")}
+    assert get_settings(empty) == get_settings({})
+
+
+def test_a_seed_that_is_not_an_integer_names_the_variable():
+    with pytest.raises(ValueError, match="GIMEFIVE_SEED='one'"):
+        get_settings({"GIMEFIVE_SEED": "one"})
+
+
 def test_home_is_expanded():
     settings = get_settings({"GIMEFIVE_DATA": "~/faces", "GIMEFIVE_CACHE": "~/c"})
     assert settings.data_root == Path.home() / "faces"
