@@ -103,3 +103,13 @@ def test_validation_faces_default_to_the_checkpoints_own_seed_and_a_mismatched_c
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["n"] == 30
     with pytest.raises(SystemExit, match="not the faces it held out"):  # the CLI default is 0.1, this run had 0.25
         main(["evaluate", "--checkpoint", str(out / "best.pt"), *small, "--split", "val"])
+
+
+def test_mcnemar_on_validation_faces_refuses_a_checkpoint_that_trained_on_them(tmp_path):
+    state = build_model("gimefive_baseline").state_dict()
+    a = save_atomic({"model_name": "gimefive_baseline", "model": state, "config": {"seed": 0}}, tmp_path / "a.pt")
+    b = save_atomic({"model_name": "gimefive_baseline", "model": state, "config": {"seed": 1}}, tmp_path / "b.pt")
+    small = ["--dataset", "synthetic", "--synthetic-n", "120", "--device", "cpu", "--against", str(b)]
+    with pytest.raises(SystemExit, match="trained with seed 1, these faces were carved with seed 0"):
+        main(["evaluate", "--checkpoint", str(a), *small, "--split", "val"])
+    assert main(["evaluate", "--checkpoint", str(a), *small, "--split", "test", "--json"]) == 0  # unseen by both

@@ -16,7 +16,7 @@ from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
-from gimefive_lib.training.checkpoint import held_out_validation, load_model
+from gimefive_lib.training.checkpoint import held_out_validation, load_model, was_refitted
 
 
 def register(subparsers) -> None:
@@ -47,17 +47,36 @@ def split_faces(args: argparse.Namespace, checkpoint: dict) -> FaceSet:
         raise SystemExit(f"{error}; evaluate it on --split test") from None
 
 
+def require_same_validation(args: argparse.Namespace, checkpoint: dict, other: dict) -> None:
+    """With ``--split val``, stop unless ``--against`` held out the same faces: trained with the same seed (and not
+    refitted), so that neither model has seen the faces McNemar's test compares them on."""
+    if args.split != "val":
+        return
+    seed = args.seed if args.seed is not None else checkpoint.get("config", {}).get("seed", 0)
+    other_seed = other.get("config", {}).get("seed", 0)
+    if was_refitted(other):
+        why = "it was refitted on all train faces"
+    elif other_seed != seed:
+        why = f"it was trained with seed {other_seed}, these faces were carved with seed {seed}"
+    else:
+        return
+    raise SystemExit(f"{args.against} trained on some of these validation faces ({why}): compare the two on "
+                     "--split test")
+
+
 def run(args: argparse.Namespace) -> int:
     """Load checkpoint(s) and split, evaluate, print the report."""
     device = select_device(args.device)
     model, checkpoint = load_model(args.checkpoint or get_settings().checkpoint, device)
+    if args.against is not None:
+        other, other_checkpoint = load_model(args.against, device)
+        require_same_validation(args, checkpoint, other_checkpoint)
     started = time.perf_counter()
     faces = split_faces(args, checkpoint)
     predictions = predict_labels(model, faces, device, flip_tta=not args.no_tta)
     report = classification_report(faces.labels, predictions)
     report["accuracy_ci95"] = bootstrap_accuracy_ci(faces.labels, predictions)
     if args.against is not None:
-        other, _ = load_model(args.against, device)
         other_predictions = predict_labels(other, faces, device, flip_tta=not args.no_tta)
         report["against"] = {
             "checkpoint": str(args.against),
