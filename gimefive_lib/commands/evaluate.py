@@ -16,7 +16,7 @@ from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
-from gimefive_lib.training.checkpoint import held_out_validation, load_model, was_refitted
+from gimefive_lib.training.checkpoint import held_out_validation, load_model, trained_seed, was_refitted
 
 
 def register(subparsers) -> None:
@@ -52,8 +52,8 @@ def require_same_validation(args: argparse.Namespace, checkpoint: dict, other: d
     refitted), so that neither model has seen the faces McNemar's test compares them on."""
     if args.split != "val":
         return
-    seed = args.seed if args.seed is not None else checkpoint.get("config", {}).get("seed", 0)
-    other_seed = other.get("config", {}).get("seed", 0)
+    seed = trained_seed(checkpoint) if args.seed is None else args.seed
+    other_seed = trained_seed(other)
     if was_refitted(other):
         why = "it was refitted on all train faces"
     elif other_seed != seed:

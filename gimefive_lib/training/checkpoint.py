@@ -64,6 +64,11 @@ def was_refitted(state: dict) -> bool:
     return (state.get("faces") or {}).get("val") == 0
 
 
+def trained_seed(state: dict) -> int:
+    """The seed checkpoint ``state`` was trained with: it carved the validation faces (0 when not stored)."""
+    return state.get("config", {}).get("seed", 0)
+
+
 def held_out_validation(
     state: dict, train_faces: FaceSet, val_fraction: float = VAL_FRACTION, seed: int | None = None
 ) -> FaceSet:
@@ -71,13 +76,13 @@ def held_out_validation(
     trained on. ``seed`` defaults to the one stored in the checkpoint.
 
     ValueError for a refitted checkpoint (it held no faces out), and when the carve does not give as many faces
-    as the checkpoint validated on (another ``val_fraction``, seed or train split than its run had).
+    as the checkpoint validated on (another ``val_fraction`` or train split than its run had; another seed carves
+    as many faces, which is why it defaults to the checkpoint's).
     """
     if was_refitted(state):
         raise ValueError("this checkpoint was refitted on all train faces (--val-fraction 0): it has no held-out "
                          "validation faces")
-    if seed is None:
-        seed = state.get("config", {}).get("seed", 0)
+    seed = trained_seed(state) if seed is None else seed
     val = train_val_split(train_faces, val_fraction, seed=seed)[1]
     counted = (state.get("faces") or {}).get("val")
     if counted not in (None, len(val)):
