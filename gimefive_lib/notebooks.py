@@ -41,17 +41,13 @@ class _ClosedWidgetsClient(NotebookClient):
         super().handle_comm_msg(outs, msg, cell_index)
 
 
-def drop_closed_widget_outputs(notebook: nbformat.NotebookNode, closed: set[str]) -> int:
+def drop_closed_widget_outputs(notebook: nbformat.NotebookNode, closed: set[str]) -> None:
     """Remove the outputs of widgets the kernel closed (a finished ``leave=False`` progress bar): a live page
-    removes them too, and stored they only show the text they were created with. Returns how many went."""
-    dropped = 0
+    removes them too, and stored they only show the text they were created with."""
     for cell in notebook.cells:
-        kept = [out for out in cell.get("outputs", [])
-                if out.get("data", {}).get(WIDGET_VIEW, {}).get("model_id") not in closed]
         if "outputs" in cell:
-            dropped += len(cell.outputs) - len(kept)
-            cell.outputs = kept
-    return dropped
+            cell.outputs = [out for out in cell.outputs
+                            if out.get("data", {}).get(WIDGET_VIEW, {}).get("model_id") not in closed]
 
 
 @contextmanager
