@@ -113,3 +113,17 @@ def test_mcnemar_on_validation_faces_refuses_a_checkpoint_that_trained_on_them(t
     with pytest.raises(SystemExit, match="trained with seed 1, these faces were carved with seed 0"):
         main(["evaluate", "--checkpoint", str(a), *small, "--split", "val"])
     assert main(["evaluate", "--checkpoint", str(a), *small, "--split", "test", "--json"]) == 0  # unseen by both
+
+
+@pytest.mark.parametrize(("faces", "why"), [({"train": 120, "val": 0}, "refitted on all train faces"),
+                                            ({"train": 90, "val": 30}, "validated on 30 faces")])
+def test_mcnemar_on_validation_faces_refuses_a_checkpoint_with_another_carve(tmp_path, faces, why):
+    state = build_model("gimefive_baseline").state_dict()
+    a = save_atomic({"model_name": "gimefive_baseline", "model": state, "config": {"seed": 0},
+                     "faces": {"train": 108, "val": 12}}, tmp_path / "a.pt")
+    b = save_atomic({"model_name": "gimefive_baseline", "model": state, "config": {"seed": 0}, "faces": faces},
+                    tmp_path / "b.pt")
+    small = ["--dataset", "synthetic", "--synthetic-n", "120", "--device", "cpu", "--split", "val"]
+    with pytest.raises(SystemExit, match=f"b.pt did not hold out these validation faces .*{why}"):
+        main(["evaluate", "--checkpoint", str(a), *small, "--against", str(b)])
+    assert main(["evaluate", "--checkpoint", str(a), *small, "--json"]) == 0  # a alone: its own 12 faces

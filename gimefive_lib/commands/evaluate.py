@@ -16,7 +16,7 @@ from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
-from gimefive_lib.training.checkpoint import held_out_validation, load_model, trained_seed, was_refitted
+from gimefive_lib.training.checkpoint import held_out_validation, load_model, trained_seed
 
 
 def register(subparsers) -> None:
@@ -34,33 +34,39 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def split_faces(args: argparse.Namespace, checkpoint: dict) -> FaceSet:
+def split_faces(args: argparse.Namespace, checkpoint: dict, other: dict | None = None) -> FaceSet:
     """The faces to evaluate on; ``val`` is carved from train exactly as ``train`` carved it for this checkpoint.
 
-    A refitted checkpoint, or a carve that does not match the checkpoint's, stops with an error.
+    A refitted checkpoint, or a carve that does not match the checkpoint's, stops with an error; so does an
+    ``other`` checkpoint (``--against``) that did not hold out the same faces.
     """
     if args.split != "val":
         return load_faces(args, args.split)
+    train_faces = load_faces(args, "train")
+    seed = trained_seed(checkpoint) if args.seed is None else args.seed
     try:
-        return held_out_validation(checkpoint, load_faces(args, "train"), args.val_fraction, args.seed)
+        val = held_out_validation(checkpoint, train_faces, args.val_fraction, seed)
     except ValueError as error:
         raise SystemExit(f"{error}; evaluate it on --split test") from None
+    if other is not None:
+        require_same_validation(args, other, train_faces, seed)
+    return val
 
 
-def require_same_validation(args: argparse.Namespace, checkpoint: dict, other: dict) -> None:
-    """With ``--split val``, stop unless ``--against`` held out the same faces: trained with the same seed (and not
-    refitted), so that neither model has seen the faces McNemar's test compares them on."""
-    if args.split != "val":
-        return
-    seed = trained_seed(checkpoint) if args.seed is None else args.seed
+def require_same_validation(args: argparse.Namespace, other: dict, train_faces: FaceSet, seed: int) -> None:
+    """Stop unless ``--against`` held out the faces carved from ``train_faces`` with ``seed``: trained with that
+    seed, not refitted, and validated on as many faces, so that neither model has seen the faces McNemar's test
+    compares them on."""
     other_seed = trained_seed(other)
-    if was_refitted(other):
-        why = "it was refitted on all train faces"
-    elif other_seed != seed:
+    if other_seed != seed:
         why = f"it was trained with seed {other_seed}, these faces were carved with seed {seed}"
     else:
-        return
-    raise SystemExit(f"{args.against} trained on some of these validation faces ({why}): compare the two on "
+        try:
+            held_out_validation(other, train_faces, args.val_fraction, seed)
+            return
+        except ValueError as error:
+            why = str(error)
+    raise SystemExit(f"{args.against} did not hold out these validation faces ({why}): compare the two on "
                      "--split test")
 
 
@@ -68,11 +74,9 @@ def run(args: argparse.Namespace) -> int:
     """Load checkpoint(s) and split, evaluate, print the report."""
     device = select_device(args.device)
     model, checkpoint = load_model(args.checkpoint or get_settings().checkpoint, device)
-    if args.against is not None:
-        other, other_checkpoint = load_model(args.against, device)
-        require_same_validation(args, checkpoint, other_checkpoint)
+    other, other_checkpoint = load_model(args.against, device) if args.against is not None else (None, None)
     started = time.perf_counter()
-    faces = split_faces(args, checkpoint)
+    faces = split_faces(args, checkpoint, other_checkpoint)
     predictions = predict_labels(model, faces, device, flip_tta=not args.no_tta)
     report = classification_report(faces.labels, predictions)
     report["accuracy_ci95"] = bootstrap_accuracy_ci(faces.labels, predictions)
