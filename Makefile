@@ -44,6 +44,7 @@ bench: install
 	$(PY) bench/train_throughput.py
 	$(PY) bench/explain_speed.py
 	$(PY) bench/video_fps.py
+	if [ -n "$$GIMEFIVE_DATA" ]; then $(PY) bench/evaluate_speed.py; fi
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

