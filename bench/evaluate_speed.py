@@ -23,25 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from gimefive_lib.data.rafdb import RafDB
-from gimefive_lib.labels import EMOTIONS, RAFDB_TO_GIMEFIVE
+from gimefive_lib.data.rafdb import LABEL_FILE, RAFDB_NAMES, RafDB
+from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 
 OFFICIAL_TEST_COUNTS = {"happiness": 1185, "surprise": 329, "sadness": 478, "anger": 162, "disgust": 160, "fear": 74}
 OFFICIAL_TEST_NEUTRAL = 680
-RAFDB_NEUTRAL = 7
-LABEL_FILE = Path("EmoLabel") / "list_patition_label.txt"
-ALIGNED = Path("Image") / "aligned"
-
-
-def train_faces_by_label(root: Path) -> dict[int, list[str]]:
-    """The train image names of a RAF-DB basic folder, grouped by their RAF-DB label, in file order."""
-    by_label: dict[int, list[str]] = {}
-    for line in (root / LABEL_FILE).read_text().splitlines():
-        name, label = line.split()
-        if name.startswith("train_"):
-            by_label.setdefault(int(label), []).append(name)
-    return by_label
+RAFDB_IDS = {name: raw for raw, name in RAFDB_NAMES.items()}
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -54,22 +42,20 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 def write_test_only_folder(train_root: Path, out: Path) -> int:
     """A RAF-DB basic folder at ``out`` with only a test split of the official size; returns its six-class faces."""
-    by_label = train_faces_by_label(train_root)
-    (out / ALIGNED).mkdir(parents=True)
+    records = RafDB().parse(train_root, "train").records
+    (out / "Image" / "aligned").mkdir(parents=True)
     (out / LABEL_FILE).parent.mkdir()
     lines = []
     for emotion, count in OFFICIAL_TEST_COUNTS.items():
-        rafdb_label = next(k for k, v in RAFDB_TO_GIMEFIVE.items() if v == EMOTIONS.index(emotion))
-        names = by_label.get(rafdb_label, [])
-        if len(names) < count:
-            raise SystemExit(f"{train_root} has {len(names)} {emotion} train faces; this benchmark needs {count}")
-        for name in names[:count]:
-            test_name = f"test_{len(lines) + 1:04d}.jpg"
-            link_or_copy(train_root / ALIGNED / name.replace(".jpg", "_aligned.jpg"),
-                         out / ALIGNED / test_name.replace(".jpg", "_aligned.jpg"))
-            lines.append(f"{test_name} {rafdb_label}")
+        paths = [record.path for record in records if EMOTIONS[record.label] == emotion]
+        if len(paths) < count:
+            raise SystemExit(f"{train_root} has {len(paths)} {emotion} train faces; this benchmark needs {count}")
+        for path in paths[:count]:
+            stem = f"test_{len(lines) + 1:04d}"
+            link_or_copy(path, out / "Image" / "aligned" / f"{stem}_aligned.jpg")
+            lines.append(f"{stem}.jpg {RAFDB_IDS[emotion]}")
     faces = len(lines)
-    lines += [f"test_{faces + i:04d}.jpg {RAFDB_NEUTRAL}" for i in range(1, OFFICIAL_TEST_NEUTRAL + 1)]
+    lines += [f"test_{faces + i:04d}.jpg {RAFDB_IDS['neutral']}" for i in range(1, OFFICIAL_TEST_NEUTRAL + 1)]
     (out / LABEL_FILE).write_text("\n".join(lines) + "\n")
     return faces
 

@@ -33,11 +33,11 @@ def predict_proba(
     out = []
     for start in range(0, len(images), batch_size):
         x = normalize_batch(torch.from_numpy(images[start : start + batch_size]).to(device))
+        x = x.contiguous(memory_format=memory_format)  # flip(3) keeps this layout
         with autocast(device):
-            probs = model(x.contiguous(memory_format=memory_format)).float().softmax(1)
+            probs = model(x).float().softmax(1)
             if flip_tta:
-                mirrored = x.flip(3).contiguous(memory_format=memory_format)
-                probs = (probs + model(mirrored).float().softmax(1)) / 2
+                probs = (probs + model(x.flip(3)).float().softmax(1)) / 2
         out.append(probs.cpu())
     return torch.cat(out).numpy() if out else np.zeros((0, NUM_CLASSES), dtype=np.float32)
 
