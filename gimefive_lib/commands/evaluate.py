@@ -16,7 +16,12 @@ from gimefive_lib.evaluation import classification_report, predict_labels
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
-from gimefive_lib.training.checkpoint import held_out_validation, load_model, trained_seed
+from gimefive_lib.training.checkpoint import (
+    held_out_validation,
+    load_model,
+    require_held_out,
+    trained_seed,
+)
 
 
 def register(subparsers) -> None:
@@ -49,12 +54,12 @@ def split_faces(args: argparse.Namespace, checkpoint: dict, other: dict | None =
     except ValueError as error:
         raise SystemExit(f"{error}; evaluate it on --split test") from None
     if other is not None:
-        require_same_validation(args, other, train_faces, seed)
+        require_same_validation(args, other, len(val), seed)
     return val
 
 
-def require_same_validation(args: argparse.Namespace, other: dict, train_faces: FaceSet, seed: int) -> None:
-    """Stop unless ``--against`` held out the faces carved from ``train_faces`` with ``seed``: trained with that
+def require_same_validation(args: argparse.Namespace, other: dict, carved: int, seed: int) -> None:
+    """Stop unless ``--against`` held out the ``carved`` validation faces carved with ``seed``: trained with that
     seed, not refitted, and validated on as many faces, so that neither model has seen the faces McNemar's test
     compares them on."""
     other_seed = trained_seed(other)
@@ -62,7 +67,7 @@ def require_same_validation(args: argparse.Namespace, other: dict, train_faces: 
         why = f"it was trained with seed {other_seed}, these faces were carved with seed {seed}"
     else:
         try:
-            held_out_validation(other, train_faces, args.val_fraction, seed)
+            require_held_out(other, carved, f"--val-fraction {args.val_fraction} carves {carved}")
             return
         except ValueError as error:
             why = str(error)

@@ -75,20 +75,26 @@ def held_out_validation(
     """The validation faces ``train`` carved from ``train_faces`` for checkpoint ``state``: the faces it never
     trained on. ``seed`` defaults to the one stored in the checkpoint.
 
-    ValueError for a refitted checkpoint (it held no faces out), and when the carve does not give as many faces
-    as the checkpoint validated on (another ``val_fraction`` or train split than its run had; another seed carves
-    as many faces, which is why it defaults to the checkpoint's).
+    ValueError as :func:`require_held_out` raises it: another ``val_fraction`` or train split than its run had
+    carves another number of faces (another seed carves as many, which is why it defaults to the checkpoint's).
     """
+    seed = trained_seed(state) if seed is None else seed
+    val = train_val_split(train_faces, val_fraction, seed=seed)[1]
+    require_held_out(state, len(val), f"--val-fraction {val_fraction} and seed {seed} carve {len(val)} from "
+                                      f"{train_faces.name}")
+    return val
+
+
+def require_held_out(state: dict, carved: int, carve: str) -> None:
+    """Raise ValueError unless checkpoint ``state`` held faces out of training and validated on ``carved`` of
+    them; ``carve`` says how those faces were carved, for the message. A refitted checkpoint held none out."""
     if was_refitted(state):
         raise ValueError("this checkpoint was refitted on all train faces (--val-fraction 0): it has no held-out "
                          "validation faces")
-    seed = trained_seed(state) if seed is None else seed
-    val = train_val_split(train_faces, val_fraction, seed=seed)[1]
     counted = (state.get("faces") or {}).get("val")
-    if counted not in (None, len(val)):
-        raise ValueError(f"this checkpoint validated on {counted} faces, but --val-fraction {val_fraction} and seed "
-                         f"{seed} carve {len(val)} from {train_faces.name}: these are not the faces it held out")
-    return val
+    if counted not in (None, carved):
+        raise ValueError(f"this checkpoint validated on {counted} faces, but {carve}: these are not the faces it "
+                         "held out")
 
 
 def _require_model(state: dict, path: str | Path, model_name: str) -> None:
