@@ -83,8 +83,8 @@ def main() -> None:
     parser.add_argument("--model", default="vgg", choices=MODEL_NAMES)
     parser.add_argument("--holdout", type=float, default=0.0, help="as compare's --holdout")
     parser.add_argument("--out", type=Path, default=Path("runs/compare"), help="compare's run folder")
+    parser.set_defaults(init="")  # every model starts from random weights, as in compare
     args = parser.parse_args()
-    args.init = ""
     train, val, test = comparison_splits(args)
     config = replace(config_from_args(args), out_dir=str(args.out / args.model))
     model, history = load_or_train(config, train, val)
