@@ -56,18 +56,31 @@ def batch_statistics(model: nn.Module) -> Iterator[nn.Module]:
 def running_mean_offsets(model: PaperVGG, faces: FaceSet, n: int = 256) -> dict[str, tuple[float, float]]:
     """Per VGG pair: the mean distance of the shared running mean from conv1's and from conv2's batch mean, in units
     of that conv's batch standard deviation (0 = the running statistics fit that conv), on ``n`` faces."""
-    model.eval()
-    x = normalize_batch(torch.from_numpy(faces.images[:n]).to(model_device(model)))
-    offsets = {}
-    for name, pair in model.features.named_children():
-        first = pair.conv1(x)
-        second = pair.conv2(pair.relu(pair.bn(first)))  # what conv2 sees in eval mode (dropout is off)
-        offsets[name] = tuple(
-            float(((pair.bn.running_mean - out.mean((0, 2, 3))).abs() / out.std((0, 2, 3)).clamp_min(1e-6)).mean())
-            for out in (first, second)
+    pairs = dict(model.features.named_children())
+    outputs: dict[tuple[str, str], torch.Tensor] = {}
+    hooks = [
+        getattr(pair, conv).register_forward_hook(
+            lambda _module, _input, out, key=(name, conv): outputs.__setitem__(key, out)
         )
-        x = pair(x)
-    return offsets
+        for name, pair in pairs.items()
+        for conv in ("conv1", "conv2")
+    ]
+    try:
+        model.eval()(normalize_batch(torch.from_numpy(faces.images[:n]).to(model_device(model))))
+    finally:
+        for hook in hooks:
+            hook.remove()
+
+    def offset(running_mean: torch.Tensor, out: torch.Tensor) -> float:
+        return float(((running_mean - out.mean((0, 2, 3))).abs() / out.std((0, 2, 3)).clamp_min(1e-6)).mean())
+
+    return {
+        name: (
+            offset(pair.bn.running_mean, outputs[name, "conv1"]),
+            offset(pair.bn.running_mean, outputs[name, "conv2"]),
+        )
+        for name, pair in pairs.items()
+    }
 
 
 def accuracy_line(label: str, labels: np.ndarray, predictions: np.ndarray) -> str:
