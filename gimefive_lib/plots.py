@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import matplotlib.pyplot as plt
@@ -17,6 +18,9 @@ from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.faces import Box, HaarFaceDetector
 from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
 from gimefive_lib.preprocess import FACE_SIZE, faces_to_tensor, resize_face, to_gray
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 EVIDENCE_COLOR = (0.9, 0.1, 0.1)
 
@@ -50,7 +54,7 @@ def action_unit_frame() -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("emotion")
 
 
-def class_counts_plotly(frame: pd.DataFrame, title: str = "Faces per class"):
+def class_counts_plotly(frame: pd.DataFrame, title: str = "Faces per class") -> go.Figure:
     """Interactive grouped bar chart of :func:`class_count_frame` (hover shows count and share)."""
     figure = px.bar(
         frame,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import torch
@@ -12,6 +14,9 @@ from gimefive_lib.devices import model_device
 from gimefive_lib.explain.cams import as_face_batch, resolve_layer, target_layers
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.preprocess import faces_to_tensor
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @torch.no_grad()
@@ -70,7 +75,9 @@ def _grid_shape(n: int, columns: int) -> tuple[int, int]:
     return int(np.ceil(n / columns)), columns
 
 
-def plot_channel_grid(activation: np.ndarray, channels: np.ndarray | list[int], title: str = "", columns: int = 8):
+def plot_channel_grid(
+    activation: np.ndarray, channels: np.ndarray | list[int], title: str = "", columns: int = 8
+) -> Figure:
     """Feature maps of the chosen channels side by side, each scaled to its own range (matplotlib figure)."""
     import matplotlib.pyplot as plt
 
@@ -88,7 +95,7 @@ def plot_channel_grid(activation: np.ndarray, channels: np.ndarray | list[int], 
     return figure
 
 
-def plot_block_overview(image: np.ndarray, activations: dict[str, np.ndarray], k: int = 6):
+def plot_block_overview(image: np.ndarray, activations: dict[str, np.ndarray], k: int = 6) -> Figure:
     """One row per block: the face, then the ``k`` strongest channels of that block (matplotlib figure)."""
     import matplotlib.pyplot as plt
 
@@ -106,7 +113,7 @@ def plot_block_overview(image: np.ndarray, activations: dict[str, np.ndarray], k
     return figure
 
 
-def plot_filters(filters: np.ndarray, columns: int = 16):
+def plot_filters(filters: np.ndarray, columns: int = 16) -> Figure:
     """The first-layer kernels as small gray images, each scaled symmetrically around 0 (matplotlib figure)."""
     import matplotlib.pyplot as plt
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ from gimefive_lib.explain.metrics import (
     random_maps,
     road_scores,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RANDOM = "random map"
 CENTRE = "centre map"
@@ -83,7 +87,7 @@ def compare_methods(
     return pd.DataFrame(rows)
 
 
-def plot_comparison(table: pd.DataFrame, metric: str = "pointing"):
+def plot_comparison(table: pd.DataFrame, metric: str = "pointing") -> Figure:
     """Heatmap of one metric, methods x layers, with the reference maps as their own rows (matplotlib figure)."""
     import matplotlib.pyplot as plt
     import seaborn as sns

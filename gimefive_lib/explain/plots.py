@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -10,8 +11,11 @@ import pandas as pd
 from gimefive_lib.explain.cams import METHOD_LABELS, Explanation, overlay
 from gimefive_lib.labels import EMOTIONS
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def plot_explanation(explanation: Explanation, opacity: float = 0.5):
+
+def plot_explanation(explanation: Explanation, opacity: float = 0.5) -> Figure:
     """The face, its map over the face, and the class probabilities beside it (matplotlib figure)."""
     import matplotlib.pyplot as plt
 
@@ -36,7 +40,7 @@ def plot_explanation(explanation: Explanation, opacity: float = 0.5):
 def plot_cam_grid(
     images: np.ndarray, cams: np.ndarray, titles: Sequence[str] | None = None, opacity: float = 0.5,
     columns: int = 8, title: str = "",
-):
+) -> Figure:
     """Maps over a grid of faces (matplotlib figure)."""
     import matplotlib.pyplot as plt
 
@@ -56,7 +60,7 @@ def plot_cam_grid(
     return figure
 
 
-def plot_method_row(image: np.ndarray, maps: dict[str, np.ndarray], opacity: float = 0.5):
+def plot_method_row(image: np.ndarray, maps: dict[str, np.ndarray], opacity: float = 0.5) -> Figure:
     """One face under several methods (or layers) side by side; ``maps`` maps a caption to a map (matplotlib figure)."""
     import matplotlib.pyplot as plt
 
@@ -72,7 +76,7 @@ def plot_method_row(image: np.ndarray, maps: dict[str, np.ndarray], opacity: flo
     return figure
 
 
-def plot_randomisation(table: pd.DataFrame, title: str = "model-randomisation sanity check"):
+def plot_randomisation(table: pd.DataFrame, title: str = "model-randomisation sanity check") -> Figure:
     """Rank correlation with the trained model's maps as layers are randomised from the top (matplotlib figure)."""
     import matplotlib.pyplot as plt
 

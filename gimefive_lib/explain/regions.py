@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 import pandas as pd
 
 from gimefive_lib.labels import EMOTIONS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 REGION_NAMES: tuple[str, ...] = ("eyes", "brows", "nose", "mouth")
 OTHER = "other"
@@ -126,7 +130,7 @@ def emotion_region_table(shares: np.ndarray, labels: Sequence[int]) -> pd.DataFr
 
 
 def plot_region_table(table: pd.DataFrame, title: str = "share of CAM mass per face region", value: str = "share",
-                      xlabel: str = "face region"):
+                      xlabel: str = "face region") -> Figure:
     """A seaborn heatmap of an emotion x region (or any emotion x column) table (returns the matplotlib figure)."""
     import matplotlib.pyplot as plt
     import seaborn as sns

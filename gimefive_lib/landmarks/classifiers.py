@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -238,7 +239,7 @@ def ensemble_predict(models: list[LandmarkClassifier], points: np.ndarray) -> np
 
 
 @contextmanager
-def single_thread():
+def single_thread() -> Iterator[None]:
     """Run torch on one CPU thread inside the block (tiny networks gain nothing from more, and time steadier)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,9 @@ from gimefive_lib.landmarks.classifiers import KIND_NAMES, single_thread
 from gimefive_lib.landmarks.landmarkset import LandmarkSet
 from gimefive_lib.landmarks.study import LandmarkStudy, six_way_inference_seconds
 from gimefive_lib.speed import images_per_second
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def matching_faces(landmarks: LandmarkSet, faces: FaceSet) -> FaceSet:
@@ -116,7 +120,7 @@ def top_regions(landmarks: pd.DataFrame, cams: pd.DataFrame, above: float = 1.0)
     return out.reindex([e for e in EMOTIONS if e in out.index])
 
 
-def plot_region_comparison(landmarks: pd.DataFrame, cams: pd.DataFrame, what: str = "enrichment"):
+def plot_region_comparison(landmarks: pd.DataFrame, cams: pd.DataFrame, what: str = "enrichment") -> Figure:
     """Two heat maps side by side: IG landmark importance and Grad-CAM mass per emotion and region."""
     import matplotlib.pyplot as plt
     import seaborn as sns

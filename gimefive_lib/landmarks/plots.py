@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,6 +14,10 @@ from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.landmarks.attribution import LandmarkRanking
 from gimefive_lib.landmarks.pruning import PruningResult
 from gimefive_lib.landmarks.regions import IBUG68, check_layout
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.collections import PathCollection
 
 # iBUG 68 outlines: open polylines and closed loops.
 _IBUG_LINES: tuple[tuple[tuple[int, ...], bool], ...] = (
@@ -35,8 +40,8 @@ def face_edges(layout: str) -> list[tuple[int, int]]:
     return sorted(FACEMESH_TESSELATION)
 
 
-def draw_importance(ax, face: np.ndarray, importance: np.ndarray, layout: str, highlight: Sequence[int] = (),
-                    title: str | None = None, vmax: float | None = None):
+def draw_importance(ax: Axes, face: np.ndarray, importance: np.ndarray, layout: str, highlight: Sequence[int] = (),
+                    title: str | None = None, vmax: float | None = None) -> PathCollection:
     """Draw ``face`` ``(L, 2)`` (y down) with each landmark coloured and sized by ``importance`` ``(L,)``.
 
     ``highlight`` landmarks get a black ring. Returns the scatter (for a colour bar).
