@@ -60,3 +60,14 @@ def test_citation_and_licence_agree_with_pyproject_and_cite_both_papers():
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
     cited = {identifier["value"] for reference in citation["references"] for identifier in reference["identifiers"]}
     assert cited == {"arXiv:2402.15662", "arXiv:2407.14865"}
+
+
+def test_every_notebook_is_a_lesson_with_goals_time_and_exercises():
+    """Instructors plan a class from the first cell (goals, run time, prerequisites); students end on exercises."""
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        first, last = "".join(cells[0]["source"]), "".join(cells[-1]["source"])
+        assert cells[0]["cell_type"] == "markdown" and first.startswith("# "), f"{path.name} opens without a title"
+        assert "goals" in first.lower() or "you will" in first.lower(), f"{path.name} states no learning goals"
+        assert "**Time:**" in first and "**Needs:**" in first, f"{path.name}: no run time or prerequisites"
+        assert "## Exercises" in last, f"{path.name} does not end with exercises"
