@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from queue import Empty
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbclient import NotebookClient
 
 from gimefive_lib.settings import PROJECT_DIR
+
+if TYPE_CHECKING:
+    from jupyter_client import KernelClient
 
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
 
@@ -25,14 +30,46 @@ def notebook_paths(folder: Path = NOTEBOOK_DIR) -> list[Path]:
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+POLL_SLICE_S = 1.0
+Poll = Callable[..., Awaitable[dict]]
+
+
+def poll_in_slices(get_msg: Poll, slice_s: float = POLL_SLICE_S) -> Poll:
+    """``get_msg`` of an async kernel channel, waiting at most ``slice_s`` per poll until its own timeout.
+
+    A long zmq.asyncio poll can miss the wake-up of a message that has already arrived, and then waits out its whole
+    timeout: `make run` hung after notebook 05's widget cell, its kernel idle, facing the 3-hour cell timeout
+    (nbclient issue #312). Each
+    slice ends with a non-blocking check of the socket, so a missed wake-up costs at most ``slice_s``.
+    """
+
+    async def sliced(timeout: float | None = None) -> dict:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = slice_s if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await get_msg(timeout=min(slice_s, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    return sliced
 
 
 class _ClosedWidgetsClient(NotebookClient):
-    """A notebook client that remembers which widgets the kernel closed while it ran."""
+    """A notebook client that remembers which widgets the kernel closed while it ran, and polls the kernel's
+    replies and outputs in short slices (:func:`poll_in_slices`)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.closed_widgets: set[str] = set()
+
+    async def async_start_new_kernel_client(self) -> KernelClient:
+        """Start the kernel client as nbclient does, then make its shell and IOPub polls sliced."""
+        client = await super().async_start_new_kernel_client()
+        for channel in (client.shell_channel, client.iopub_channel):
+            channel.get_msg = poll_in_slices(channel.get_msg)
+        return client
 
     def handle_comm_msg(self, outs: list, msg: dict, cell_index: int) -> None:
         """Record a closed comm, then handle the message as nbclient does."""

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import nbformat
+import asyncio
+from queue import Empty
 
-from gimefive_lib.notebooks import execute_notebook, notebook_paths
+import nbformat
+import pytest
+
+from gimefive_lib.notebooks import execute_notebook, notebook_paths, poll_in_slices
 
 OUTPUT_WIDGET_CELL = """\
 import ipywidgets as widgets
@@ -53,3 +57,42 @@ def test_a_progress_bar_that_closed_leaves_no_output_and_one_left_open_stays(tmp
     texts = [out.get("data", {}).get("text/plain", "") for out in outputs]
     assert not any("finished" in text for text in texts)
     assert any("kept" in text for text in texts)
+
+
+class MissedWakeUp:
+    """A channel's ``get_msg`` whose message is found only by the ``ready_after``-th poll (earlier ones time out)."""
+
+    def __init__(self, ready_after: int) -> None:
+        self.ready_after, self.timeouts = ready_after, []
+
+    async def get_msg(self, timeout: float | None = None) -> dict:
+        self.timeouts.append(timeout)
+        if len(self.timeouts) < self.ready_after:
+            raise Empty
+        return {"msg_type": "execute_reply"}
+
+
+def test_a_long_poll_is_cut_into_slices_so_a_missed_wake_up_costs_one_slice():
+    channel = MissedWakeUp(ready_after=3)
+    message = asyncio.run(poll_in_slices(channel.get_msg, slice_s=0.01)(timeout=3 * 3600))
+    assert message == {"msg_type": "execute_reply"}
+    assert len(channel.timeouts) == 3 and all(t <= 0.01 for t in channel.timeouts)
+
+
+def test_a_sliced_poll_without_a_message_still_times_out_when_its_own_timeout_is_spent():
+    channel = MissedWakeUp(ready_after=10**9)
+    with pytest.raises(Empty):
+        asyncio.run(poll_in_slices(channel.get_msg, slice_s=0.01)(timeout=0.05))
+    assert len(channel.timeouts) >= 2 and channel.timeouts[-1] <= 0.01
+
+
+def test_the_runner_polls_the_kernels_replies_and_outputs_in_slices(tmp_path, monkeypatch):
+    import gimefive_lib.notebooks as runner
+
+    wrapped = []
+    monkeypatch.setattr(runner, "poll_in_slices", lambda get_msg: wrapped.append(get_msg) or poll_in_slices(get_msg))
+    source = tmp_path / "one.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('sliced')")]), source)
+    execute_notebook(source, tmp_path / "executed.ipynb", timeout=120)
+    assert len(wrapped) == 2  # the shell channel (replies) and the IOPub channel (outputs)
+    assert "sliced" in nbformat.read(tmp_path / "executed.ipynb", as_version=4).cells[0].outputs[0]["text"]
