@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,17 +26,38 @@ EXPECTED = {
 pytestmark = pytest.mark.slow
 
 
+# Room kept free beside the unpacked archives, so that the rest of the suite can still write its temporary files.
+FREE_SPACE_MARGIN = 1 << 30
+
+
+def unpacked_size(archive: Path) -> int:
+    """Bytes the archive's regular files take once unpacked."""
+    with tarfile.open(archive) as tar:
+        return sum(member.size for member in tar.getmembers() if member.isfile())
+
+
 @pytest.fixture(scope="session")
-def unpacked(tmp_path_factory) -> Path:
-    """The shared archives unpacked once per session into a temporary folder."""
+def unpacked(tmp_path_factory) -> Iterator[Path]:
+    """The shared archives unpacked once per session into a temporary folder, removed again at the end.
+
+    Skips with the figures when the disk cannot hold them plus a margin, rather than filling it and failing
+    every later test that writes a temporary file.
+    """
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data not available: {SHARED_DATA} does not exist")
     root = tmp_path_factory.mktemp("real-data")
-    for archive, _, _ in EXPECTED.values():
-        if (SHARED_DATA / archive).exists():
-            with tarfile.open(SHARED_DATA / archive) as tar:
+    archives = [SHARED_DATA / archive for archive, _, _ in EXPECTED.values() if (SHARED_DATA / archive).exists()]
+    needed = sum(unpacked_size(archive) for archive in archives) + FREE_SPACE_MARGIN
+    free = shutil.disk_usage(root).free
+    if free < needed:
+        pytest.skip(f"real data not unpacked: {root} has {free / 2**20:.0f} MiB free, {needed / 2**20:.0f} MiB needed")
+    try:
+        for archive in archives:
+            with tarfile.open(archive) as tar:
                 tar.extractall(root, filter="data")
-    return root
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.mark.parametrize("dataset", sorted(EXPECTED))
