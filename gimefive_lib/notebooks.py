@@ -39,8 +39,8 @@ def poll_in_slices(get_msg: Poll, slice_s: float = POLL_SLICE_S) -> Poll:
 
     A long zmq.asyncio poll can miss the wake-up of a message that has already arrived, and then waits out its whole
     timeout: `make run` hung after notebook 05's widget cell, its kernel idle, facing the 3-hour cell timeout
-    (nbclient issue #312). Each
-    slice ends with a non-blocking check of the socket, so a missed wake-up costs at most ``slice_s``.
+    (nbclient issue #312). Each slice ends with a non-blocking check of the socket, so a missed wake-up costs at
+    most ``slice_s``.
     """
 
     async def sliced(timeout: float | None = None) -> dict:
