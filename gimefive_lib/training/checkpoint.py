@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import pickle
+import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 import torch
@@ -31,17 +34,34 @@ def save_atomic(state: dict, path: str | Path) -> Path:
     return path
 
 
+class CheckpointError(ValueError):
+    """A file that is not a checkpoint this suite can read safely; the message names the file."""
+
+
 def read_checkpoint(path: str | Path, mmap: bool = False) -> dict:
     """Load a checkpoint dictionary on the CPU; a missing or foreign file raises a clear error.
 
+    The file is read with ``torch.load(weights_only=True)``: only tensors, numbers, strings and containers of them
+    are rebuilt, so a checkpoint from a classmate or the web can never run code (a pickle that tries is refused).
     ``mmap`` maps the tensors instead of reading them: cheap when only the bookkeeping fields are needed.
     """
     path = Path(path)
+    if path.is_dir():
+        raise CheckpointError(f"{path}: is a folder, not a checkpoint file")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: checkpoint not found")
-    state = torch.load(path, map_location="cpu", weights_only=False, mmap=mmap)
+    if not zipfile.is_zipfile(path):  # torch.save's format is a zip archive; anything else is no checkpoint of ours
+        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint (corrupt or truncated?)")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True, mmap=mmap)
+    except pickle.UnpicklingError as refused:
+        found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(refused))
+        what = f"it would call {found.group(1)}" if found else "it holds more than tensors and plain data"
+        raise CheckpointError(f"{path}: refused to load: {what}") from None
+    except (RuntimeError, EOFError, OSError, ValueError) as broken:
+        raise CheckpointError(f"{path}: not a readable PyTorch checkpoint (corrupt or truncated?)") from broken
     if not isinstance(state, dict) or "model" not in state or "model_name" not in state:
-        raise ValueError(f"{path}: not a gimefive_lib checkpoint (expected keys 'model' and 'model_name')")
+        raise CheckpointError(f"{path}: not a gimefive_lib checkpoint (expected keys 'model' and 'model_name')")
     return state
 
 
