@@ -39,6 +39,7 @@ lab: install
 
 lint: install
 	$(VENV)/bin/ruff check gimefive_lib tests bench notebooks
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) bench/train_throughput.py

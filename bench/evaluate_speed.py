@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gimefive_lib.data.rafdb import LABEL_FILE, RAFDB_NAMES, RafDB
+from gimefive_lib.data.datasets.rafdb import LABEL_FILE, RAFDB_NAMES, RafDB
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 

@@ -23,10 +23,11 @@ import numpy as np
 import pandas as pd
 import torch
 
-from gimefive_lib.evaluation import evaluate_model
+from gimefive_lib.evaluation.metrics import evaluate_model
+from gimefive_lib.evaluation.significance import bootstrap_accuracy_ci, mcnemar_test
+from gimefive_lib.explain.benchmark import CENTRE, INTEGRATED_GRADIENTS, RANDOM
 from gimefive_lib.explain.cams import METHOD_LABELS, METHOD_NAMES, SLOW_METHODS, compute_cams
-from gimefive_lib.explain.compare import CENTRE, INTEGRATED_GRADIENTS, RANDOM
-from gimefive_lib.explain.metrics import (
+from gimefive_lib.explain.map_scores import (
     centre_maps,
     energy_pointing_game,
     integrated_gradients_maps,
@@ -34,8 +35,7 @@ from gimefive_lib.explain.metrics import (
     random_maps,
 )
 from gimefive_lib.settings import get_settings
-from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
-from gimefive_lib.zoo import synthetic_model
+from gimefive_lib.training.recipes import synthetic_model
 
 
 def timed_maps(model, images: np.ndarray, method: str, layer: str, targets: np.ndarray, batch: int, warm_up: bool):

@@ -16,11 +16,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from gimefive_lib.explain.cams import compute_cams, predict_classes
-from gimefive_lib.explain.metrics import pointing_game, random_maps
+from gimefive_lib.data.configured import synthetic_data
+from gimefive_lib.explain.cams import compute_cams
+from gimefive_lib.explain.map_scores import pointing_game, random_maps
+from gimefive_lib.models import predict_labels
 from gimefive_lib.settings import get_settings
+from gimefive_lib.training.recipes import synthetic_config
 from gimefive_lib.training.trainer import Trainer
-from gimefive_lib.zoo import synthetic_config, synthetic_data
 
 
 def main() -> None:
@@ -49,7 +51,7 @@ def main() -> None:
 
         def report(row: dict) -> None:
             model = trainer.model
-            accuracy = (predict_classes(model, test.images) == test.labels).mean()
+            accuracy = (predict_labels(model, test.images) == test.labels).mean()
             maps = compute_cams(model, test.images, args.method, args.layer, test.labels)
             hits = pointing_game(maps, test.masks).mean()
             print(f"epoch {row['epoch']:3d}: val accuracy {row['val_accuracy']:.3f}, test accuracy {accuracy:.3f}, "

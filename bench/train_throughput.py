@@ -24,9 +24,9 @@ from torch.utils.data import DataLoader, Dataset
 from torchvision import transforms
 
 from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.data.preprocess import IMAGENET_MEAN, IMAGENET_STD
 from gimefive_lib.devices import autocast, select_device, use_channels_last
 from gimefive_lib.models import build_model
-from gimefive_lib.preprocess import IMAGENET_MEAN, IMAGENET_STD
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer
 
@@ -57,13 +57,13 @@ class JpegFaces(Dataset):
 def load_faces(args) -> tuple[FaceSet, list[Path]]:
     """The faces for all three measurements, and JPEG files of them for the paper's loop."""
     if args.rafdb:
-        from gimefive_lib.data.rafdb import RafDB
+        from gimefive_lib.data.datasets.rafdb import RafDB
 
         faces = RafDB().load(args.rafdb, "train", size=64)
         image_dir = RafDB().resolve_root(Path(args.rafdb)) / "Image" / "aligned"
         files = [image_dir / source for source in faces.sources]
         return faces, files
-    from gimefive_lib.data.synthetic import generate_synthetic
+    from gimefive_lib.data.synthetic.render import generate_synthetic
 
     faces = generate_synthetic(args.images, size=100, seed=0)
     folder = Path(tempfile.mkdtemp(prefix="gimefive-bench-"))

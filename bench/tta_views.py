@@ -16,11 +16,11 @@ import torch
 import torch.nn.functional as F
 
 from gimefive_lib.data import get_loader
+from gimefive_lib.data.preprocess import normalize_batch
 from gimefive_lib.data.splits import train_val_split
+from gimefive_lib.evaluation.significance import bootstrap_accuracy_ci, mcnemar_test
 from gimefive_lib.labels import NUM_CLASSES
-from gimefive_lib.preprocess import normalize_batch
 from gimefive_lib.settings import get_settings
-from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
 from gimefive_lib.training.checkpoint import load_model
 
 View = Callable[[torch.Tensor], torch.Tensor]

@@ -24,17 +24,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from gimefive_lib.commands.common import add_dataset_arguments
-from gimefive_lib.commands.compare import comparison_splits
-from gimefive_lib.commands.train import add_training_arguments, config_from_args
+from gimefive_lib.cli.arguments import add_dataset_arguments
+from gimefive_lib.cli.compare import comparison_splits
+from gimefive_lib.cli.train import add_training_arguments, config_from_args
 from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.data.preprocess import normalize_batch
 from gimefive_lib.devices import model_device
-from gimefive_lib.evaluation import predict_labels
+from gimefive_lib.evaluation.significance import bootstrap_accuracy_ci, mcnemar_test
 from gimefive_lib.models import MODEL_NAMES
 from gimefive_lib.models.baselines import PaperVGG
-from gimefive_lib.preprocess import normalize_batch
-from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
-from gimefive_lib.zoo import load_or_train
+from gimefive_lib.models.prediction import predict_labels
+from gimefive_lib.training.recipes import load_or_train
 
 
 @contextmanager

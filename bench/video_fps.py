@@ -26,12 +26,12 @@ import torch.nn.functional as F
 from PIL import Image
 from torchvision import transforms
 
-from gimefive_lib.faces import HAAR_CASCADE
+from gimefive_lib.data.detection import HAAR_CASCADE
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import build_model
 from gimefive_lib.video.draw import draw_results
+from gimefive_lib.video.frames import astronaut_clip
 from gimefive_lib.video.pipeline import FramePipeline
-from gimefive_lib.video.sources import astronaut_clip
 
 
 class PaperLoop:

@@ -19,7 +19,7 @@ GIMEFIVE_TO_RAFDB = {v: k for k, v in RAFDB_TO_GIMEFIVE.items() if v is not None
 @pytest.fixture(scope="session")
 def tiny_faces() -> FaceSet:
     """240 synthetic faces (40 per emotion) with masks and landmarks."""
-    from gimefive_lib.data.synthetic import generate_synthetic
+    from gimefive_lib.data.synthetic.render import generate_synthetic
 
     return generate_synthetic(240, seed=123)
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from gimefive_lib.cli import main
-from gimefive_lib.commands.data import parse_options
+from gimefive_lib.cli.data import parse_options
 from gimefive_lib.data.faceset import FaceSet
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from gimefive_lib.cli import build_parser, main
-from gimefive_lib.commands.compare import comparison_splits, plain_values
-from gimefive_lib.comparison import accuracy_by_budget, measured_comparison, measured_comparison_path
+from gimefive_lib.cli.compare import comparison_splits, plain_values
+from gimefive_lib.evaluation.comparison import accuracy_by_budget, measured_comparison, measured_comparison_path
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import MODEL_NAMES
 
@@ -99,7 +99,7 @@ def test_the_shipped_rafdb_comparisons_are_complete_beside_the_paper_and_agree_w
 
 
 def test_a_comparison_not_measured_names_the_command_that_measures_it(tmp_path, monkeypatch):
-    monkeypatch.setattr("gimefive_lib.comparison.PROJECT_DIR", tmp_path)
+    monkeypatch.setattr("gimefive_lib.evaluation.comparison.PROJECT_DIR", tmp_path)
     with pytest.raises(FileNotFoundError, match="gimefive_lib compare --dataset fer2013"):
         measured_comparison("fer2013")
     with pytest.raises(FileNotFoundError, match="--dataset rafdb --root DATA --epochs 24 --table"):
@@ -114,7 +114,7 @@ def test_the_shipped_rafdb_comparisons_after_8_24_and_120_epochs_share_their_tes
 
 
 def test_comparisons_on_different_test_faces_are_not_put_side_by_side(tmp_path, monkeypatch):
-    monkeypatch.setattr("gimefive_lib.comparison.PROJECT_DIR", tmp_path)
+    monkeypatch.setattr("gimefive_lib.evaluation.comparison.PROJECT_DIR", tmp_path)
     for epochs, n_test in ((None, 100), (24, 120)):
         path = measured_comparison_path("rafdb", epochs)
         path.parent.mkdir(exist_ok=True)

@@ -42,7 +42,7 @@ def test_evaluate_refuses_a_file_that_is_not_a_checkpoint(tmp_path, capsys):
 
 def test_evaluate_on_the_held_out_validation_faces_against_a_second_checkpoint(tmp_path, capsys):
     from gimefive_lib.data.splits import train_val_split
-    from gimefive_lib.data.synthetic import synthetic_splits
+    from gimefive_lib.data.synthetic.render import synthetic_splits
     from gimefive_lib.settings import get_settings
 
     torch.manual_seed(0)
@@ -84,7 +84,7 @@ def test_a_refitted_checkpoint_has_no_validation_faces_to_evaluate_on(tmp_path, 
 
 def test_validation_faces_default_to_the_checkpoints_own_seed_and_a_mismatched_carve_is_refused(tmp_path, capsys):
     from gimefive_lib.data.splits import train_val_split
-    from gimefive_lib.data.synthetic import synthetic_splits
+    from gimefive_lib.data.synthetic.render import synthetic_splits
     from gimefive_lib.settings import get_settings
     from gimefive_lib.training.checkpoint import held_out_validation, read_checkpoint
 

@@ -4,7 +4,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from gimefive_lib.evaluation import classification_report, predict_labels, predict_proba
+from gimefive_lib.evaluation.metrics import classification_report
+from gimefive_lib.models.prediction import predict_labels, predict_proba
 
 
 class LeftRightModel(nn.Module):
@@ -82,7 +83,9 @@ class LayoutRecorder(nn.Module):
 def test_batches_are_channels_last_only_where_it_pays_off(monkeypatch):
     faces = faces_brighter_on_the_left(2)
     for pays_off in (True, False):
-        monkeypatch.setattr("gimefive_lib.evaluation.use_channels_last", lambda device, pays_off=pays_off: pays_off)
+        monkeypatch.setattr(
+            "gimefive_lib.models.prediction.use_channels_last", lambda device, pays_off=pays_off: pays_off
+        )
         model = LayoutRecorder()
         predict_proba(model, faces, flip_tta=True)
         assert model.channels_last == [pays_off, pays_off]
@@ -93,9 +96,9 @@ def test_channels_last_batches_give_the_same_probabilities(monkeypatch):
     model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                           nn.Linear(8, 6))
     faces = np.random.default_rng(0).integers(0, 256, (4, 64, 64), dtype=np.uint8)
-    monkeypatch.setattr("gimefive_lib.evaluation.autocast", lambda device: torch.autocast("cpu", enabled=False))
+    monkeypatch.setattr("gimefive_lib.models.prediction.autocast", lambda device: torch.autocast("cpu", enabled=False))
     probabilities = {}
     for layout in (True, False):
-        monkeypatch.setattr("gimefive_lib.evaluation.use_channels_last", lambda device, layout=layout: layout)
+        monkeypatch.setattr("gimefive_lib.models.prediction.use_channels_last", lambda device, layout=layout: layout)
         probabilities[layout] = predict_proba(model, faces, flip_tta=True)
     np.testing.assert_allclose(probabilities[True], probabilities[False], atol=1e-5)

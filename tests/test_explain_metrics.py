@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from gimefive_lib.explain.compare import CENTRE, INTEGRATED_GRADIENTS, RANDOM, compare_methods
-from gimefive_lib.explain.metrics import (
+from gimefive_lib.explain.benchmark import CENTRE, INTEGRATED_GRADIENTS, RANDOM, compare_methods
+from gimefive_lib.explain.map_scores import (
     centre_maps,
     confidence_drop,
     default_tolerance,

@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gimefive_lib.explain.regions import (
+from gimefive_lib.data.regions import REGION_NAMES
+from gimefive_lib.explain.inputs import astronaut_face
+from gimefive_lib.explain.region_shares import (
     OTHER,
-    REGION_NAMES,
     emotion_region_table,
     face_region_masks,
     landmark_region_masks,
     mesh_region_masks,
     region_shares,
 )
-from gimefive_lib.explain.sources import astronaut_face
 from gimefive_lib.labels import EMOTIONS
 
 

@@ -10,7 +10,7 @@ import torch
 
 from gimefive_lib.data import get_loader
 from gimefive_lib.data.splits import train_val_split
-from gimefive_lib.explain.sources import astronaut_face, sample_faces, unseen_real_faces
+from gimefive_lib.explain.inputs import astronaut_face, sample_faces, unseen_real_faces
 from gimefive_lib.settings import Settings
 
 

@@ -16,7 +16,7 @@ from gimefive_lib.explain.activations import (
     plot_filters,
     top_channels,
 )
-from gimefive_lib.explain.sources import astronaut_face
+from gimefive_lib.explain.inputs import astronaut_face
 from gimefive_lib.explain.widgets import ActivationExplorer, CamExplorer, face_from_bytes, uploaded_files
 from gimefive_lib.models.gimefive import GiMeFive
 

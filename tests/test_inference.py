@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from gimefive_lib.inference import InferenceTrunk
 from gimefive_lib.models import build_model
+from gimefive_lib.models.fused import InferenceTrunk
 
 
 def _model_with_real_batchnorm_statistics() -> torch.nn.Module:

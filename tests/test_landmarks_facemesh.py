@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from gimefive_lib.data.datasets.base import DatasetError
+from gimefive_lib.data.datasets.rafdb import RafDB
+from gimefive_lib.data.facemesh import FaceMeshExtractor
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.loader import DatasetError
-from gimefive_lib.data.rafdb import RafDB
-from gimefive_lib.landmarks.datasets import RafDBNeutral, dataset_landmarks
-from gimefive_lib.landmarks.facemesh import FaceMeshExtractor, extract_faceset
-from gimefive_lib.landmarks.regions import FACEMESH468
+from gimefive_lib.data.regions import FACEMESH468
+from gimefive_lib.landmarks.extraction import extract_faceset
+from gimefive_lib.landmarks.landmark_splits import RafDBNeutral, dataset_landmarks
 
 
 @pytest.fixture(scope="module")

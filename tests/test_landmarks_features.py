@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from gimefive_lib.data.regions import IBUG68
 from gimefive_lib.landmarks.features import displacements, eye_centres, flatten, normalize_landmarks
-from gimefive_lib.landmarks.regions import IBUG68
 
 
 def _similarity(points: np.ndarray, angle_deg: float, scale: float, shift: tuple[float, float]) -> np.ndarray:
@@ -49,7 +49,7 @@ def test_flatten_interleaves_x_and_y_of_the_chosen_landmarks():
 
 
 def test_clip_displacements_start_at_zero_and_grow_towards_the_apex():
-    from gimefive_lib.data.synthetic import render_clip
+    from gimefive_lib.data.synthetic.render import render_clip
 
     clip = render_clip(0, n_frames=6, seed=3)
     moved = displacements(normalize_landmarks(clip.landmarks, IBUG68))

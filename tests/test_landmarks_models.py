@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from gimefive_lib.data.regions import IBUG68
 from gimefive_lib.landmarks.attribution import landmark_attributions, make_baseline, rank_landmarks
 from gimefive_lib.landmarks.classifiers import (
     ClassifierConfig,
@@ -17,7 +18,6 @@ from gimefive_lib.landmarks.classifiers import (
 )
 from gimefive_lib.landmarks.features import normalize_landmarks
 from gimefive_lib.landmarks.pruning import check_schedule, prune_emotion
-from gimefive_lib.landmarks.regions import IBUG68
 
 
 @pytest.fixture(scope="module")

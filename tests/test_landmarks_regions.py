@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gimefive_lib.landmarks.regions import FACEMESH468, IBUG68, REGIONS, landmark_regions, region_shares
+from gimefive_lib.data.regions import FACEMESH468, IBUG68, REGIONS, importance_by_region, landmark_regions
 
 
 def test_ibug_regions_follow_the_68_point_layout():
@@ -40,7 +40,7 @@ def test_region_shares_sum_to_one_and_unknown_layouts_fail():
     importance = np.zeros(68)
     importance[[48, 54]] = 3.0
     importance[20] = 2.0
-    shares = region_shares(importance, regions)
+    shares = importance_by_region(importance, regions)
     assert shares["mouth"] == pytest.approx(0.75) and shares["brows"] == pytest.approx(0.25)
     assert sum(shares.values()) == pytest.approx(1.0)
     with pytest.raises(ValueError, match="unknown landmark layout"):

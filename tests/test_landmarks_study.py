@@ -9,17 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gimefive_lib.cli import landmarks as landmarks_command
 from gimefive_lib.cli import main
-from gimefive_lib.commands import landmarks as landmarks_command
+from gimefive_lib.data.regions import IBUG68
 from gimefive_lib.data.splits import stratified_split_indices
-from gimefive_lib.data.synthetic import generate_synthetic
-from gimefive_lib.landmarks import datasets
+from gimefive_lib.data.synthetic.render import generate_synthetic
+from gimefive_lib.landmarks import landmark_splits
 from gimefive_lib.landmarks.attribution import make_baseline, rank_landmarks
 from gimefive_lib.landmarks.aucheck import action_unit_regions, check_ranking
 from gimefive_lib.landmarks.classifiers import ClassifierConfig, fit_binary_models
-from gimefive_lib.landmarks.datasets import LandmarkSplits, faceset_landmarks
 from gimefive_lib.landmarks.features import normalize_landmarks
-from gimefive_lib.landmarks.regions import IBUG68
+from gimefive_lib.landmarks.landmark_splits import LandmarkSplits, faceset_landmarks
 from gimefive_lib.landmarks.report import chosen_k_table, model_comparison_table, study_report
 from gimefive_lib.landmarks.study import StudyConfig, run_study
 
@@ -37,7 +37,7 @@ def test_top_ranked_landmarks_lie_in_the_regions_of_each_emotions_action_units()
     rng = np.random.default_rng(0)
     faces = generate_synthetic(600, seed=5)
     neutral = generate_synthetic(60, seed=9, intensity=0.0, occlusion=0.0)
-    noise = datasets.DETECTOR_NOISE * faces.image_size
+    noise = landmark_splits.DETECTOR_NOISE * faces.image_size
     points = normalize_landmarks(faces.landmarks + rng.normal(0, noise, faces.landmarks.shape), IBUG68)
     neutral_points = normalize_landmarks(neutral.landmarks + rng.normal(0, noise, neutral.landmarks.shape), IBUG68)
     baseline = make_baseline("neutral", points, faces.labels, 0, neutral_points)
@@ -115,7 +115,7 @@ def test_cli_needs_a_root_for_real_data(tmp_path, monkeypatch):
 def test_figures_and_explorer_follow_the_choice(tiny_study):
     import matplotlib.pyplot as plt
 
-    from gimefive_lib.landmarks.plots import plot_emotion_at_k, plot_importance_faces, plot_pruning_curves
+    from gimefive_lib.landmarks.figures import plot_emotion_at_k, plot_importance_faces, plot_pruning_curves
     from gimefive_lib.landmarks.widgets import LandmarkExplorer
 
     face, layout = tiny_study.reference_face, tiny_study.splits.layout
@@ -130,7 +130,7 @@ def test_figures_and_explorer_follow_the_choice(tiny_study):
 
 
 def test_a_region_leads_only_when_it_gets_more_than_its_size():
-    from gimefive_lib.landmarks.compare import top_regions
+    from gimefive_lib.landmarks.cam_agreement import top_regions
 
     columns = ["eyes", "brows", "nose", "mouth", "other"]
     landmarks = pd.DataFrame([[0.5, 2.0, 0.3, 0.9, 0.8], [0.2, 0.4, 0.1, 3.0, 0.7]], ["sadness", "happiness"], columns)
@@ -141,7 +141,7 @@ def test_a_region_leads_only_when_it_gets_more_than_its_size():
 
 
 def test_region_tables_and_cnn_comparison(tiny_study, tiny_faces):
-    from gimefive_lib.landmarks.compare import (
+    from gimefive_lib.landmarks.cam_agreement import (
         cam_region_table,
         cnn_comparison,
         landmark_region_table,

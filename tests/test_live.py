@@ -6,7 +6,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
-from gimefive_lib.live import LiveCurves
+from gimefive_lib.training.curves import LiveCurves
 
 PLOTLY = "application/vnd.plotly.v1+json"
 

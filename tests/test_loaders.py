@@ -21,9 +21,9 @@ from gimefive_lib.data import (
     configured_splits,
     get_loader,
 )
-from gimefive_lib.data import loader as loader_module
+from gimefive_lib.data.datasets import base as loader_module
+from gimefive_lib.data.preprocess import to_gray
 from gimefive_lib.labels import EMOTIONS
-from gimefive_lib.preprocess import to_gray
 from gimefive_lib.settings import Settings
 
 # Every fixture image is flat grey at a brightness that encodes its GiMeFive label, so a test can check that

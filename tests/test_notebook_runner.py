@@ -8,7 +8,7 @@ from queue import Empty
 import nbformat
 import pytest
 
-from gimefive_lib.notebooks import execute_notebook, notebook_paths, poll_in_slices
+from gimefive_lib.notebook.runner import execute_notebook, notebook_paths, poll_in_slices
 
 OUTPUT_WIDGET_CELL = """\
 import ipywidgets as widgets
@@ -87,7 +87,7 @@ def test_a_sliced_poll_without_a_message_still_times_out_when_its_own_timeout_is
 
 
 def test_the_runner_polls_the_kernels_replies_and_outputs_in_slices(tmp_path, monkeypatch):
-    import gimefive_lib.notebooks as runner
+    import gimefive_lib.notebook.runner as runner
 
     wrapped = []
     monkeypatch.setattr(runner, "poll_in_slices", lambda get_msg: wrapped.append(get_msg) or poll_in_slices(get_msg))

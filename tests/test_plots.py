@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import skimage.data
 
-from gimefive_lib import plots
+from gimefive_lib.data import figures as plots
+from gimefive_lib.data.detection import crop_face
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.faces import crop_face
+from gimefive_lib.data.preprocess import faces_to_tensor
 from gimefive_lib.labels import EMOTIONS
-from gimefive_lib.preprocess import faces_to_tensor
 
 matplotlib.use("Agg")
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gimefive_lib.statistics import bootstrap_accuracy_ci, mcnemar_test
+from gimefive_lib.evaluation.significance import bootstrap_accuracy_ci, mcnemar_test
 
 
 def test_bootstrap_interval_contains_the_accuracy_and_shrinks_with_n():

@@ -6,23 +6,16 @@ import numpy as np
 import pytest
 
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.synthetic import (
+from gimefive_lib.data.regions import ACTION_UNIT_REGIONS
+from gimefive_lib.data.synthetic.action_units import (
     ACTION_UNITS,
     AU_LANDMARKS,
     AU_REGIONS,
     OCCLUDERS,
-    REGIONS,
-    FaceIdentity,
-    Pose,
-    RenderedFace,
     evidence_landmarks,
-    generate_synthetic,
-    random_identity,
-    random_pose,
-    render_clip,
-    render_face,
-    synthetic_splits,
 )
+from gimefive_lib.data.synthetic.identity import FaceIdentity, Pose, RenderedFace, random_identity, random_pose
+from gimefive_lib.data.synthetic.render import generate_synthetic, render_clip, render_face, synthetic_splits
 from gimefive_lib.labels import EMOTIONS
 
 HAPPINESS, SURPRISE, SADNESS, ANGER, DISGUST, FEAR = range(6)
@@ -64,7 +57,7 @@ def test_action_unit_table_follows_facs() -> None:
     assert ACTION_UNITS["fear"] == (1, 2, 4, 5, 20, 26)
     used = {au for aus in ACTION_UNITS.values() for au in aus}
     assert used == set(AU_REGIONS) == set(AU_LANDMARKS)
-    assert set(AU_REGIONS.values()) == set(REGIONS)
+    assert set(AU_REGIONS.values()) == set(ACTION_UNIT_REGIONS)
     assert all(AU_LANDMARKS[au] and set(AU_LANDMARKS[au]) <= set(range(68)) for au in used)
     assert {AU_REGIONS[au] for au in ACTION_UNITS["disgust"]} == {"nose", "mouth"}
     assert {AU_REGIONS[au] for au in ACTION_UNITS["happiness"]} == {"cheeks", "mouth"}

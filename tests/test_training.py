@@ -252,7 +252,7 @@ def test_export_halves_the_weights_and_loads_back_as_the_same_model(tmp_path, ti
 
 
 def test_load_or_train_keeps_a_run_with_other_settings_and_trains_anew(tmp_path, tiny_split):
-    from gimefive_lib.zoo import load_or_train
+    from gimefive_lib.training.recipes import load_or_train
 
     train, val = tiny_split
     load_or_train(small_config(tmp_path, epochs=1), train, val)
@@ -265,7 +265,7 @@ def test_load_or_train_keeps_a_run_with_other_settings_and_trains_anew(tmp_path,
 
 
 def test_load_or_train_resumes_an_interrupted_run_instead_of_loading_its_best_epoch(tmp_path, tiny_split):
-    from gimefive_lib.zoo import load_or_train
+    from gimefive_lib.training.recipes import load_or_train
 
     train, val = tiny_split
     config = small_config(tmp_path, epochs=3)
@@ -297,7 +297,7 @@ def test_a_run_is_finished_after_its_last_epoch_or_an_early_stop(tmp_path, epoch
 )
 def test_synthetic_faces_are_moved_only_when_the_run_is_long_enough_to_learn_them(environ, epochs, moves):
     from gimefive_lib.settings import get_settings
-    from gimefive_lib.zoo import notebook_config
+    from gimefive_lib.training.recipes import notebook_config
 
     config = notebook_config(get_settings(environ), epochs=epochs)
     assert (config.augment.shift > 0 and config.augment.scale > 0) == moves

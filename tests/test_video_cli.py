@@ -9,7 +9,7 @@ import torch
 from gimefive_lib.cli import main
 from gimefive_lib.models import build_model
 from gimefive_lib.training.checkpoint import save_atomic
-from gimefive_lib.video.sources import VideoFileSource, astronaut_clip
+from gimefive_lib.video.frames import VideoFileSource, astronaut_clip
 from gimefive_lib.video.writer import AnnotatedVideoWriter
 
 

@@ -9,10 +9,8 @@ import torch
 
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import build_model
-from gimefive_lib.video.pipeline import FramePipeline
-from gimefive_lib.video.plots import frame_strip, show_frame
-from gimefive_lib.video.runner import annotate_video
-from gimefive_lib.video.sources import (
+from gimefive_lib.video.figures import frame_strip, show_frame
+from gimefive_lib.video.frames import (
     CameraNotFoundError,
     CameraSource,
     ClipSource,
@@ -21,6 +19,8 @@ from gimefive_lib.video.sources import (
     fallback_clip,
     synthetic_clip,
 )
+from gimefive_lib.video.pipeline import FramePipeline
+from gimefive_lib.video.runner import annotate_video
 from gimefive_lib.video.timeline import emotion_timeline, emotion_timeline_static, label_switches
 from gimefive_lib.video.writer import CSV_COLUMNS, AnnotatedVideoWriter, browser_video, write_csv
 

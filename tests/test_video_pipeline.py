@@ -8,15 +8,14 @@ import torch
 from pytorch_grad_cam import GradCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
-from gimefive_lib.faces import Box, HaarFaceDetector, crop_face
+from gimefive_lib.data.detection import Box, HaarFaceDetector, ScaledHaarDetector, crop_face, iou, make_detector
+from gimefive_lib.data.preprocess import faces_to_tensor
 from gimefive_lib.models import build_model, last_conv_block
-from gimefive_lib.preprocess import faces_to_tensor
-from gimefive_lib.video.cam import last_block_cams, split_gimefive
-from gimefive_lib.video.detection import ScaledHaarDetector, make_detector
 from gimefive_lib.video.draw import draw_results
+from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
+from gimefive_lib.video.frames import astronaut_clip, synthetic_clip
 from gimefive_lib.video.pipeline import FaceResult, FramePipeline, FrameResult
-from gimefive_lib.video.sources import astronaut_clip, synthetic_clip
-from gimefive_lib.video.tracking import IoUTracker, iou
+from gimefive_lib.video.tracking import IoUTracker
 
 
 @pytest.fixture(scope="module")

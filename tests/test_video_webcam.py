@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from gimefive_lib.models import build_model
+from gimefive_lib.video.frames import astronaut_clip
 from gimefive_lib.video.pipeline import FramePipeline
-from gimefive_lib.video.sources import astronaut_clip
 from gimefive_lib.video.webcam import WebcamWidget, decode_jpeg, encode_jpeg, webcam_widget
 
 

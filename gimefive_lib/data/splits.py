@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 from sklearn.model_selection import train_test_split
 
@@ -33,3 +35,17 @@ def hold_out(faces: FaceSet, fraction: float = HOLDOUT_FRACTION, seed: int = 0) 
     ``<name>-holdout``. For datasets whose test split is missing (``compare --holdout``, the notebooks)."""
     rest, held_out = stratified_split_indices(faces.labels, fraction, seed)
     return faces.subset(rest, faces.name), faces.subset(held_out, f"{faces.name}-holdout")
+
+
+@dataclass
+class DatasetSplits:
+    """Train, validation (carved from train, stratified) and test faces, with notes on how they were made."""
+
+    train: FaceSet
+    val: FaceSet
+    test: FaceSet
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, FaceSet]:
+        """The three splits by name."""
+        return {"train": self.train, "val": self.val, "test": self.test}

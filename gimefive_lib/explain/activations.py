@@ -10,10 +10,10 @@ import torch
 from captum.attr import LayerActivation
 from torch import nn
 
+from gimefive_lib.data.preprocess import faces_to_tensor
 from gimefive_lib.devices import model_device
 from gimefive_lib.explain.cams import as_face_batch, resolve_layer, target_layers
 from gimefive_lib.labels import EMOTIONS
-from gimefive_lib.preprocess import faces_to_tensor
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -25,10 +25,11 @@ from pytorch_grad_cam.utils.image import show_cam_on_image
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 from torch import nn
 
+from gimefive_lib.data.preprocess import faces_to_tensor
 from gimefive_lib.devices import model_device
 from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
-from gimefive_lib.models import conv_blocks
-from gimefive_lib.preprocess import faces_to_tensor
+from gimefive_lib.models.prediction import predict_labels, predict_proba
+from gimefive_lib.models.registry import conv_blocks
 
 CAM_METHODS: dict[str, type[BaseCAM]] = {
     "gradcam": GradCAM,
@@ -89,23 +90,11 @@ def as_face_batch(images: np.ndarray) -> np.ndarray:
     return images
 
 
-@torch.no_grad()
-def predict_classes(model: nn.Module, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
-    """The predicted class id of every face ``(N,)``."""
-    images = as_face_batch(images)
-    model.eval()
-    out = [
-        model(faces_to_tensor(images[i : i + batch_size], model_device(model))).argmax(1).cpu()
-        for i in range(0, len(images), batch_size)
-    ]
-    return torch.cat(out).numpy() if out else np.zeros(0, dtype=np.int64)
-
-
 def resolve_targets(model: nn.Module, images: np.ndarray, targets: Targets) -> np.ndarray:
     """The class id each map explains: ``None``/``"predicted"`` = the model's prediction, an int or one id per face."""
     images = as_face_batch(images)
     if targets is None or (isinstance(targets, str) and targets == "predicted"):
-        return predict_classes(model, images)
+        return predict_labels(model, images)
     if isinstance(targets, str):
         if targets not in EMOTIONS:
             raise ValueError(f"unknown target {targets!r}; use 'predicted', an emotion name or a class id")
@@ -174,13 +163,6 @@ class Explanation:
         return int(self.probabilities.argmax())
 
 
-@torch.no_grad()
-def class_probabilities(model: nn.Module, images: np.ndarray) -> np.ndarray:
-    """Softmax probabilities ``(N, 6)`` of uint8 faces."""
-    model.eval()
-    return model(faces_to_tensor(as_face_batch(images), model_device(model))).softmax(1).cpu().numpy()
-
-
 def explain_face(
     model: nn.Module, image: np.ndarray, method: str = "gradcam", layer_name: str | None = None,
     target: str | int | None = "predicted",
@@ -190,7 +172,7 @@ def explain_face(
     layer_name = layer_name or list(target_layers(model))[-1]
     classes = resolve_targets(model, image, target)
     cam = compute_cams(model, image, method, layer_name, classes, batch_size=32)[0]
-    return Explanation(image[0], cam, int(classes[0]), class_probabilities(model, image)[0], method, layer_name)
+    return Explanation(image[0], cam, int(classes[0]), predict_proba(model, image)[0], method, layer_name)
 
 
 def overlay(image: np.ndarray, cam: np.ndarray, opacity: float = 0.5, colormap: int = cv2.COLORMAP_JET) -> np.ndarray:

@@ -11,6 +11,8 @@ import numpy as np
 from IPython.display import display
 from torch import nn
 
+from gimefive_lib.data.detection import HaarFaceDetector, crop_face
+from gimefive_lib.data.preprocess import FACE_SIZE, resize_face, to_gray
 from gimefive_lib.explain.activations import block_activations, plot_channel_grid, top_channels
 from gimefive_lib.explain.cams import (
     METHOD_LABELS,
@@ -19,13 +21,11 @@ from gimefive_lib.explain.cams import (
     as_face_batch,
     compute_cams,
     explain_face,
-    predict_classes,
     target_layers,
 )
-from gimefive_lib.explain.plots import plot_cam_grid, plot_explanation
-from gimefive_lib.faces import HaarFaceDetector, crop_face
+from gimefive_lib.explain.figures import plot_cam_grid, plot_explanation
 from gimefive_lib.labels import EMOTIONS
-from gimefive_lib.preprocess import FACE_SIZE, resize_face, to_gray
+from gimefive_lib.models.prediction import predict_labels
 
 MAX_CHOICES = 200  # faces offered in the image chooser
 
@@ -128,7 +128,7 @@ class CamExplorer:
         start = self.image.value
         chosen = self.faces[start : start + self.grid_size]
         images = np.stack([f.image for f in chosen])
-        predicted = predict_classes(self.model, images)
+        predicted = predict_labels(self.model, images)
         cams = compute_cams(self.model, images, self.method.value, self.layer.value, self.target.value)
         titles = [f"{EMOTIONS[p]}" + ("" if f.label is None else f" / {EMOTIONS[f.label]}")
                   for f, p in zip(chosen, predicted, strict=True)]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from gimefive_lib.data.synthetic import ACTION_UNITS, evidence_landmarks
+from gimefive_lib.data.regions import IBUG68, landmark_regions
+from gimefive_lib.data.synthetic.action_units import ACTION_UNITS, evidence_landmarks
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.landmarks.attribution import LandmarkRanking
-from gimefive_lib.landmarks.regions import IBUG68, landmark_regions
 
 
 def action_unit_landmarks(emotion: int) -> tuple[int, ...]:

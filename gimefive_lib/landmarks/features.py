@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gimefive_lib.landmarks.regions import check_layout, eye_indices
+from gimefive_lib.data.regions import check_layout, eye_indices
 
 SCALES: tuple[str, ...] = ("interocular", "rms")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gimefive_lib.data.regions import check_layout
 from gimefive_lib.labels import NUM_CLASSES
-from gimefive_lib.landmarks.regions import check_layout
 
 
 @dataclass

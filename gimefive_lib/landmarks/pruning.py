@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gimefive_lib.data.regions import FACEMESH468, IBUG68
 from gimefive_lib.landmarks.attribution import LandmarkRanking, rank_landmarks
 from gimefive_lib.landmarks.classifiers import ClassifierConfig, LandmarkClassifier, fit_classifier, inference_seconds
-from gimefive_lib.landmarks.regions import FACEMESH468, IBUG68
 
 SCHEDULES: dict[str, tuple[int, ...]] = {
     FACEMESH468: (468, 256, 128, 64, 32, 16, 8),

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gimefive_lib.data.regions import IBUG68, importance_by_region
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.landmarks.aucheck import check_ranking
 from gimefive_lib.landmarks.classifiers import INFERENCE_BATCH, INFERENCE_REPEATS
 from gimefive_lib.landmarks.pruning import PruningResult
-from gimefive_lib.landmarks.regions import IBUG68, region_shares
 from gimefive_lib.landmarks.study import LandmarkStudy, six_way_inference_seconds
 
 TIMING_NOTE = (f"inference: one CPU thread, median over {INFERENCE_REPEATS} rounds of one forward pass of a "
@@ -45,7 +45,7 @@ def emotion_report(result: PruningResult, study: LandmarkStudy, synthetic: bool)
         "ranking": [int(i) for i in ranking.order],
         "importance": {int(i): float(v) for i, v in zip(ranking.landmarks, ranking.importance, strict=True)},
         "ig_relative_delta": ranking.relative_delta,
-        "region_shares": region_shares(ranking.full(n_points), study.regions),
+        "region_shares": importance_by_region(ranking.full(n_points), study.regions),
         "pruning": [step.summary() for step in result.steps],
         "chosen_k": result.chosen.k,
         "chosen_landmarks": [int(i) for i in result.chosen.model.landmarks],
@@ -123,7 +123,7 @@ def chosen_k_table(report: dict) -> pd.DataFrame:
 def region_share_table(study: LandmarkStudy) -> pd.DataFrame:
     """Share of each emotion's global landmark importance per face region (rows: emotions)."""
     n_points = study.splits.train.n_landmarks
-    return pd.DataFrame({EMOTIONS[r.emotion]: region_shares(r.full(n_points), study.regions)
+    return pd.DataFrame({EMOTIONS[r.emotion]: importance_by_region(r.full(n_points), study.regions)
                          for r in study.rankings}).T
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm.auto import tqdm
 
+from gimefive_lib.data.regions import landmark_regions
 from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
 from gimefive_lib.landmarks.attribution import BASELINES, LandmarkRanking, make_baseline
 from gimefive_lib.landmarks.classifiers import (
@@ -18,10 +19,9 @@ from gimefive_lib.landmarks.classifiers import (
     fit_classifier,
     inference_seconds,
 )
-from gimefive_lib.landmarks.datasets import LandmarkSplits
 from gimefive_lib.landmarks.features import normalize_landmarks
+from gimefive_lib.landmarks.landmark_splits import LandmarkSplits
 from gimefive_lib.landmarks.pruning import SCHEDULES, PruningResult, check_schedule, prune_emotion
-from gimefive_lib.landmarks.regions import landmark_regions
 
 PARTS: tuple[str, ...] = ("train", "val", "test")
 

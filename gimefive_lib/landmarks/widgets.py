@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 from gimefive_lib.labels import EMOTIONS
-from gimefive_lib.landmarks.plots import plot_emotion_at_k
+from gimefive_lib.landmarks.figures import plot_emotion_at_k
 from gimefive_lib.landmarks.study import LandmarkStudy
 
 

@@ -17,10 +17,10 @@ from torch.utils.data import DistributedSampler
 from tqdm.auto import tqdm
 
 from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.data.preprocess import IMAGENET_MEAN, IMAGENET_STD
 from gimefive_lib.devices import autocast, autocast_dtype, select_device, use_channels_last
-from gimefive_lib.evaluation import predict_proba
 from gimefive_lib.models import build_model
-from gimefive_lib.preprocess import IMAGENET_MEAN, IMAGENET_STD
+from gimefive_lib.models.prediction import predict_proba
 from gimefive_lib.training import distributed as dist_utils
 from gimefive_lib.training.augment import augment_batch
 from gimefive_lib.training.checkpoint import load_weights_into, read_checkpoint, save_atomic

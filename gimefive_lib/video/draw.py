@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from gimefive_lib.faces import Box
+from gimefive_lib.data.detection import Box
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.video.pipeline import FaceResult, FrameResult
 

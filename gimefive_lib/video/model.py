@@ -9,6 +9,7 @@ from torch import nn
 from gimefive_lib.devices import select_device
 from gimefive_lib.settings import Settings, get_settings
 from gimefive_lib.training.checkpoint import load_model
+from gimefive_lib.training.recipes import synthetic_model
 
 
 def video_model(checkpoint: str | Path | None = None, settings: Settings | None = None) -> tuple[nn.Module, str]:
@@ -26,7 +27,6 @@ def video_model(checkpoint: str | Path | None = None, settings: Settings | None 
     if Path(settings.checkpoint).is_file():
         model, _ = load_model(settings.checkpoint, device, expect="gimefive")
         return model, f"GiMeFive trained on RAF-DB ({settings.checkpoint})"
-    from gimefive_lib.zoo import synthetic_model
 
     model, _ = synthetic_model(settings)
     note = f"no RAF-DB checkpoint at {settings.checkpoint}: using the GiMeFive trained on synthetic faces"

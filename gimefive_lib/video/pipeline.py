@@ -9,14 +9,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from gimefive_lib.data.detection import Box, FaceDetector, ScaledHaarDetector, crop_face
+from gimefive_lib.data.preprocess import FACE_SIZE, faces_to_tensor
 from gimefive_lib.devices import model_device
-from gimefive_lib.faces import Box, crop_face
-from gimefive_lib.inference import InferenceTrunk
 from gimefive_lib.labels import EMOTIONS
-from gimefive_lib.preprocess import FACE_SIZE, faces_to_tensor
-from gimefive_lib.video.cam import last_block_cams, split_gimefive
-from gimefive_lib.video.detection import FaceDetector, ScaledHaarDetector
-from gimefive_lib.video.landmarks import MediaPipeLandmarker, assign_to_boxes
+from gimefive_lib.models.fused import InferenceTrunk
+from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
+from gimefive_lib.video.mesh import MediaPipeLandmarker, assign_to_boxes
 from gimefive_lib.video.tracking import IoUTracker
 
 

@@ -10,8 +10,8 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from gimefive_lib.video.draw import draw_results
+from gimefive_lib.video.frames import FrameSource
 from gimefive_lib.video.pipeline import FramePipeline
-from gimefive_lib.video.sources import FrameSource
 from gimefive_lib.video.writer import CSV_COLUMNS, AnnotatedVideoWriter, result_rows, write_csv
 
 

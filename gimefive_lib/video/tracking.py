@@ -6,16 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gimefive_lib.faces import Box
-
-
-def iou(a: Box, b: Box) -> float:
-    """Intersection over union of two boxes (0 when they do not overlap)."""
-    x0, y0 = max(a.x, b.x), max(a.y, b.y)
-    x1, y1 = min(a.x + a.w, b.x + b.w), min(a.y + a.h, b.y + b.h)
-    inter = max(0, x1 - x0) * max(0, y1 - y0)
-    union = a.w * a.h + b.w * b.h - inter
-    return inter / union if union > 0 else 0.0
+from gimefive_lib.data.detection import Box, iou
 
 
 @dataclass

@@ -1,0 +1,60 @@
+"""``video``: annotate a video file, a camera or the fallback clip with emotions, Grad-CAM and landmarks."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gimefive_lib.data.detection import DETECTORS, make_detector
+from gimefive_lib.video.frames import FALLBACK_CLIPS, CameraNotFoundError, CameraSource, open_source
+from gimefive_lib.video.model import video_model
+from gimefive_lib.video.pipeline import FramePipeline
+from gimefive_lib.video.runner import annotate_video
+
+
+def register(subparsers) -> None:
+    """Add the ``video`` sub-command."""
+    p = subparsers.add_parser("video", help="annotate a video, a camera or the fallback clip (emotions, Grad-CAM)")
+    p.add_argument("--input", type=Path, help="video file; without it: --camera N, else the fallback clip")
+    p.add_argument("--camera", type=int, help="index of a camera on this machine (stop with Ctrl-C or --max-frames)")
+    p.add_argument("--output", type=Path, help="annotated video: .mp4 (mp4v), .webm (VP8) or .avi")
+    p.add_argument("--csv", type=Path, help="CSV with one row per frame and face")
+    p.add_argument("--checkpoint", type=Path, help="GiMeFive checkpoint (default: the shipped RAF-DB one)")
+    p.add_argument("--no-cam", action="store_true", help="no Grad-CAM overlay")
+    p.add_argument("--landmarks", action="store_true", help="draw landmarks (MediaPipe face mesh; exact on synthetic)")
+    p.add_argument("--detector", default="haar", choices=DETECTORS)
+    p.add_argument("--smoothing", type=float, default=0.6, help="EMA weight of the past per face; 0 = none")
+    p.add_argument("--max-frames", type=int, help="stop after this many frames")
+    p.add_argument("--fallback", default="synthetic", choices=FALLBACK_CLIPS, help="clip used without input/camera")
+    p.add_argument("--fallback-frames", type=int, default=48, help="length of the fallback clip")
+    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the source, load the model, annotate every frame, print frames and frames per second."""
+    if args.input is not None and args.camera is not None:
+        raise SystemExit("error: give --input or --camera, not both")
+    try:
+        source = open_source(args.input, args.camera, args.fallback, args.fallback_frames)
+        model, note = video_model(args.checkpoint)
+    except (FileNotFoundError, ValueError, CameraNotFoundError) as error:
+        raise SystemExit(f"error: {error}") from None
+    if isinstance(source, CameraSource):
+        source.max_frames = args.max_frames
+    if args.input is None and args.camera is None:
+        print(f"no --input or --camera: using the fallback {source.name}")
+    print(f"model: {note}", flush=True)
+    pipeline = FramePipeline(
+        model, make_detector(args.detector), cam=not args.no_cam, smoothing=args.smoothing, landmarks=args.landmarks
+    )
+    try:
+        result = annotate_video(source, pipeline, args.output, args.csv, max_frames=args.max_frames,
+                                landmarks=args.landmarks, progress=args.progress)
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"error: {error}") from None
+    print(f"{result.frames} frames processed, {result.faces} faces, {result.fps:.1f} frames per second")
+    for path in (result.output, result.csv):
+        if path is not None:
+            print(f"wrote {path}")
+    return 0

@@ -1,0 +1,168 @@
+"""The public API: render one face, generate datasets, splits and clips."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from gimefive_lib.data.faceset import FaceSet
+from gimefive_lib.data.synthetic.action_units import OCCLUDERS
+from gimefive_lib.data.synthetic.drawing import _Canvas, _draw_face
+from gimefive_lib.data.synthetic.geometry import (
+    _au_levels,
+    _deformed_landmarks,
+    _neutral_landmarks,
+    _pose_transform,
+    _supersampled,
+)
+from gimefive_lib.data.synthetic.identity import FaceIdentity, Pose, RenderedFace, random_identity, random_pose
+from gimefive_lib.data.synthetic.masks import _evidence_mask, _photometric
+from gimefive_lib.data.synthetic.occluders import _OCCLUDER_SHAPES, _paint
+from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
+
+SUPERSAMPLE = 2  # faces are drawn at twice the output size, then area-averaged down
+DEFAULT_INTENSITY = (0.6, 1.0)
+DEFAULT_OCCLUSION = 0.15
+
+
+def render_face(
+    identity: FaceIdentity,
+    emotion: int,
+    intensity: float,
+    size: int = 64,
+    rng: np.random.Generator | None = None,
+    pose: Pose | None = None,
+    occluder: str = "none",
+) -> RenderedFace:
+    """Draw one face showing ``emotion`` (GiMeFive id) at ``intensity`` (0 neutral .. 1 apex).
+
+    ``rng`` adds random softness, lighting gradient and noise (None = a clean render); ``pose`` defaults to
+    upright and centred; ``occluder`` is ``"none"`` or one of :data:`OCCLUDERS`. The evidence mask is empty at
+    intensity 0; landmarks are (x, y) output pixel coordinates with pixel centres at integers.
+    """
+    if not 0 <= emotion < NUM_CLASSES:
+        raise ValueError(f"emotion must be a GiMeFive id 0..{NUM_CLASSES - 1}, got {emotion}")
+    if not 0.0 <= intensity <= 1.0:
+        raise ValueError(f"intensity must be in [0, 1], got {intensity}")
+    if occluder != "none" and occluder not in OCCLUDERS:
+        raise ValueError(f"occluder must be 'none' or one of {OCCLUDERS}, got {occluder!r}")
+    levels = _au_levels(emotion, float(intensity))
+    neutral = _neutral_landmarks(identity)
+    lm = _deformed_landmarks(neutral, levels)
+    transform = _pose_transform(pose or Pose(), size)
+    canvas = _Canvas(size * SUPERSAMPLE, _supersampled(transform, SUPERSAMPLE), identity.background)
+    _draw_face(canvas, identity, lm, neutral, levels)
+    occluded = np.zeros((size, size), bool)
+    if occluder != "none":
+        shapes = _OCCLUDER_SHAPES[occluder](identity, lm, rng if rng is not None else np.random.default_rng(0))
+        _paint(canvas, shapes)
+        occluder_canvas = _Canvas(size, transform, 0.0, cv2.LINE_8)
+        _paint(occluder_canvas, shapes, 255.0)
+        occluded = occluder_canvas.img > 0
+    image = cv2.resize(canvas.img, (size, size), interpolation=cv2.INTER_AREA)
+    if rng is not None:
+        image = _photometric(image, rng)
+    mask = _evidence_mask(emotion, lm, neutral, transform, size) if intensity > 0 else np.zeros((size, size), bool)
+    landmarks = (lm @ transform[:, :2].T + transform[:, 2]).astype(np.float32)
+    return RenderedFace(image, mask, landmarks, occluded)
+
+
+def _intensity_range(intensity: float | tuple[float, float]) -> tuple[float, float]:
+    """(low, high) of the intensity range, validated."""
+    low, high = (intensity, intensity) if np.isscalar(intensity) else intensity
+    if not 0.0 <= low <= high <= 1.0:
+        raise ValueError(f"intensity must lie in [0, 1] with low <= high, got {intensity}")
+    return float(low), float(high)
+
+
+def _balanced_labels(n: int, balanced: bool, rng: np.random.Generator) -> np.ndarray:
+    """n//6 faces per class (the remainder to the first classes) in random order, or i.i.d. labels."""
+    if not balanced:
+        return rng.integers(0, NUM_CLASSES, n)
+    return rng.permutation(np.arange(n) % NUM_CLASSES)
+
+
+def _generate(
+    n: int,
+    size: int,
+    rng: np.random.Generator,
+    intensity: float | tuple[float, float],
+    occlusion: float,
+    balanced: bool,
+    name: str,
+) -> FaceSet:
+    """Render ``n`` random faces from one generator."""
+    if n < 0 or not 0.0 <= occlusion <= 1.0:
+        raise ValueError(f"need n >= 0 and occlusion in [0, 1], got n={n}, occlusion={occlusion}")
+    low, high = _intensity_range(intensity)
+    labels = _balanced_labels(n, balanced, rng)
+    images, masks = np.empty((n, size, size), np.uint8), np.empty((n, size, size), bool)
+    landmarks = np.empty((n, 68, 2), np.float32)
+    occluders = dict.fromkeys(("none",) + OCCLUDERS, 0)
+    for i, label in enumerate(labels):
+        identity, pose, level = random_identity(rng), random_pose(rng), rng.uniform(low, high)
+        occluder = OCCLUDERS[rng.integers(len(OCCLUDERS))] if rng.random() < occlusion else "none"
+        face = render_face(identity, int(label), level, size, rng, pose, occluder)
+        images[i], masks[i], landmarks[i] = face.image, face.mask, face.landmarks
+        occluders[occluder] += 1
+    report = {
+        "generator": "synthetic",
+        "size": size,
+        "intensity": (low, high),
+        "occlusion": occlusion,
+        "occluders": occluders,
+    }
+    sources = [f"{name}/{i:06d}" for i in range(n)]
+    return FaceSet(images, labels, name, sources, masks, landmarks, report)
+
+
+def generate_synthetic(
+    n: int,
+    size: int = 64,
+    seed: int = 0,
+    intensity: float | tuple[float, float] = DEFAULT_INTENSITY,
+    occlusion: float = DEFAULT_OCCLUSION,
+    balanced: bool = True,
+) -> FaceSet:
+    """``n`` random faces (new identity, pose, lighting per face) with masks and landmarks, deterministic in ``seed``.
+
+    ``intensity`` is a fixed level or a (low, high) range drawn uniformly; ``occlusion`` is the fraction of faces
+    given glasses, a hand or a patch; ``balanced`` gives every class n//6 faces (the remainder to the first).
+    """
+    faces = _generate(n, size, np.random.default_rng(seed), intensity, occlusion, balanced, "synthetic")
+    faces.report["seed"] = seed
+    return faces
+
+
+def render_clip(
+    emotion: int, n_frames: int = 30, size: int = 64, seed: int = 0, identity: FaceIdentity | None = None
+) -> FaceSet:
+    """One identity going from neutral (intensity 0) to apex (1) in ``n_frames`` frames, labelled ``emotion``."""
+    if n_frames < 1:
+        raise ValueError(f"n_frames must be at least 1, got {n_frames}")
+    rng = np.random.default_rng(seed)
+    if identity is None:
+        identity = random_identity(rng)
+    pose, photo_seed = random_pose(rng), int(rng.integers(2**31))
+    levels = np.linspace(0.0, 1.0, n_frames)
+    # every frame gets the same lighting and noise, so only the expression changes
+    frames = [render_face(identity, emotion, float(t), size, np.random.default_rng(photo_seed), pose) for t in levels]
+    return FaceSet(
+        images=np.stack([f.image for f in frames]),
+        labels=np.full(n_frames, emotion, np.int64),
+        name=f"synthetic-clip-{EMOTIONS[emotion]}",
+        sources=[f"synthetic-clip/{EMOTIONS[emotion]}/{i:03d}" for i in range(n_frames)],
+        masks=np.stack([f.mask for f in frames]),
+        landmarks=np.stack([f.landmarks for f in frames]),
+        report={"generator": "synthetic-clip", "seed": seed, "size": size, "intensity": levels.tolist()},
+    )
+
+
+def synthetic_splits(n_train: int, n_test: int, size: int = 64, seed: int = 0) -> tuple[FaceSet, FaceSet]:
+    """Train and test sets drawn from two disjoint random streams of ``seed`` (different identities)."""
+    streams = [np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(2)]
+    train = _generate(n_train, size, streams[0], DEFAULT_INTENSITY, DEFAULT_OCCLUSION, True, "synthetic-train")
+    test = _generate(n_test, size, streams[1], DEFAULT_INTENSITY, DEFAULT_OCCLUSION, True, "synthetic-test")
+    for faces in (train, test):
+        faces.report["seed"] = seed
+    return train, test
