@@ -7,17 +7,33 @@ from functools import lru_cache
 
 import torch
 
+DEVICE_CHOICES: tuple[str, ...] = ("auto", "cpu", "cuda", "cuda:N", "mps")
+
+
+def _mps_available() -> bool:
+    return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+
 
 def select_device(preferred: str | None = "auto") -> torch.device:
-    """Return ``preferred`` as a device, or the best available one for ``auto``/None (cuda > mps > cpu)."""
-    if preferred and preferred != "auto":
-        device = torch.device(preferred)
-        if device.type == "cuda" and not torch.cuda.is_available():
-            raise RuntimeError(f"device {preferred!r} requested but CUDA is not available")
-        return device
+    """Return ``preferred`` as a device, or the best available one for ``auto``/None (cuda > mps > cpu).
+
+    The one place ``GIMEFIVE_DEVICE`` and ``--device`` are read: an unknown name, or a GPU this machine does not
+    have, raises ValueError naming the value, the choices and what was found.
+    """
+    name = (preferred or "auto").strip().lower()
+    kind, _, index = name.partition(":")
+    if kind not in ("auto", "cpu", "cuda", "mps") or (index and not (kind == "cuda" and index.isdigit())):
+        raise ValueError(f"device {preferred!r}: choose one of {', '.join(DEVICE_CHOICES)} (--device, GIMEFIVE_DEVICE)")
+    if kind != "auto":
+        found = "cuda" if torch.cuda.is_available() else "mps" if _mps_available() else "cpu only"
+        if kind == "cuda" and (not torch.cuda.is_available() or int(index or 0) >= torch.cuda.device_count()):
+            raise ValueError(f"device {preferred!r} requested, but this machine has no such CUDA GPU (found: {found})")
+        if kind == "mps" and not _mps_available():
+            raise ValueError(f"device {preferred!r} requested, but Apple's MPS is not available here (found: {found})")
+        return torch.device(name)
     if torch.cuda.is_available():
         return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+    if _mps_available():
         return torch.device("mps")
     return torch.device("cpu")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gimefive_lib.cli import options
 from gimefive_lib.cli.arguments import add_dataset_arguments, load_faces
 from gimefive_lib.cli.train import add_training_arguments, config_from_args
 from gimefive_lib.data.datasets.base import SplitNotFound
@@ -26,11 +27,11 @@ def register(subparsers) -> None:
     p.add_argument("--models", nargs="+", default=list(MODEL_NAMES), choices=MODEL_NAMES, metavar="MODEL",
                    help=f"models to compare (default: all of {', '.join(MODEL_NAMES)})")
     add_training_arguments(p)
-    p.add_argument("--holdout", type=float, default=0.0, metavar="FRACTION",
+    p.add_argument("--holdout", type=options.fraction, default=0.0, metavar="FRACTION",
                    help="hold out this stratified fraction of train as the test split (for folders without one)")
-    p.add_argument("--out", type=Path, default=Path("runs/compare"),
+    p.add_argument("--out", type=options.writable_folder, default=Path("runs/compare"),
                    help="one run folder per model (an interrupted comparison resumes), comparison.csv and .json")
-    p.add_argument("--table", type=Path, metavar="CSV",
+    p.add_argument("--table", type=options.output_file, metavar="CSV",
                    help="also write the table here, and the report beside it (.json), e.g. into figures/")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     # config_from_args reads --model and --init of `train`: every model starts from random weights here, and

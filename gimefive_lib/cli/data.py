@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+from gimefive_lib.cli import options
 from gimefive_lib.cli.arguments import add_dataset_arguments, load_faces
 from gimefive_lib.data import SYNTHETIC, DatasetError, FaceSet, SplitNotFound, get_loader
 from gimefive_lib.data.figures import evidence_overlays, sample_grid
@@ -31,16 +32,18 @@ def register(subparsers) -> None:
     prepare.add_argument("--dataset", required=True, help="rafdb, fer2013, ckplus, folder or fer-gimefive")
     prepare.add_argument("--root", type=Path, help="dataset folder (default: $GIMEFIVE_DATA)")
     prepare.add_argument("--split", nargs="+", help="splits to cache (default: every split the dataset has)")
-    prepare.add_argument("--size", type=int, default=64, help="face side length in pixels")
+    prepare.add_argument("--size", type=options.face_size, default=64, help="face side length in pixels")
     prepare.add_argument("--skip-corrupt", action="store_true", help="skip corrupt images and report them")
     prepare.add_argument("--cache", type=Path, help="cache folder (default: $GIMEFIVE_CACHE)")
     add_option_argument(prepare)
     prepare.set_defaults(run=run_prepare)
 
     synthetic = actions.add_parser("synthetic", help="write synthetic faces (npz with masks, landmarks) + a PNG grid")
-    synthetic.add_argument("--n", type=int, default=6000, help="number of faces (balanced over the six emotions)")
-    synthetic.add_argument("--out", type=Path, required=True, help="output folder")
-    synthetic.add_argument("--size", type=int, default=64)
+    synthetic.add_argument(
+        "--n", type=options.count, default=6000, help="number of faces (balanced over the six emotions)"
+    )
+    synthetic.add_argument("--out", type=options.writable_folder, required=True, help="output folder")
+    synthetic.add_argument("--size", type=options.face_size, default=64)
     synthetic.add_argument("--seed", type=int, default=None, help="default: $GIMEFIVE_SEED")
     synthetic.set_defaults(run=run_synthetic)
 

@@ -8,6 +8,7 @@ import json
 import time
 from pathlib import Path
 
+from gimefive_lib.cli import options
 from gimefive_lib.cli.arguments import add_dataset_arguments, load_faces
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import VAL_FRACTION
@@ -31,10 +32,12 @@ def register(subparsers) -> None:
     add_dataset_arguments(p)
     p.add_argument("--checkpoint", type=Path, help="checkpoint (default: $GIMEFIVE_CHECKPOINT or the shipped one)")
     p.add_argument("--split", default="test", help="test, train, or val: the faces `train` held out of train")
-    p.add_argument("--val-fraction", type=float, default=VAL_FRACTION, help="with --split val: as given to `train`")
+    p.add_argument(
+        "--val-fraction", type=options.fraction, default=VAL_FRACTION, help="with --split val: as given to `train`"
+    )
     p.add_argument("--seed", type=int, help="with --split val: as given to `train` (default: the checkpoint's)")
     p.add_argument("--against", type=Path, metavar="CHECKPOINT", help="compare with this checkpoint (McNemar)")
-    p.add_argument("--device", default="auto")
+    p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps (default: $GIMEFIVE_DEVICE, else auto)")
     p.add_argument("--no-tta", action="store_true", help="no horizontal-flip test-time augmentation")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
@@ -78,7 +81,7 @@ def require_same_validation(args: argparse.Namespace, other: dict, carved: int, 
 
 def run(args: argparse.Namespace) -> int:
     """Load checkpoint(s) and split, evaluate, print the report."""
-    device = select_device(args.device)
+    device = select_device(args.device or get_settings().device)
     model, checkpoint = load_model(args.checkpoint or get_settings().checkpoint, device)
     other, other_checkpoint = load_model(args.against, device) if args.against is not None else (None, None)
     started = time.perf_counter()

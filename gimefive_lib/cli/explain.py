@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 from torch import nn
 
+from gimefive_lib.cli import options
 from gimefive_lib.data.configured import synthetic_data
 from gimefive_lib.data.detection import HaarFaceDetector, largest_face_crop
 from gimefive_lib.devices import select_device
@@ -42,13 +43,15 @@ def register(subparsers) -> None:
     p.add_argument("--method", default="gradcam", choices=METHOD_NAMES)
     p.add_argument("--layer", default=None, help="block1 ... block5 (default: the last block)")
     p.add_argument("--target", default="predicted", help="'predicted' or an emotion name")
-    p.add_argument("--opacity", type=float, default=0.5)
-    p.add_argument("--output", type=Path, help="PNG to write (default: figures/explain-METHOD-LAYER.png)")
-    p.add_argument("--n", type=int, default=64, help="faces for benchmark and sanity")
+    p.add_argument("--opacity", type=options.probability, default=0.5)
+    p.add_argument(
+        "--output", type=options.output_file, help="PNG to write (default: figures/explain-METHOD-LAYER.png)"
+    )
+    p.add_argument("--n", type=options.count, default=64, help="faces for benchmark and sanity")
     p.add_argument("--methods", nargs="+", default=[m for m in METHOD_NAMES if m not in SLOW_METHODS],
                    choices=METHOD_NAMES, help="methods of the benchmark")
     p.add_argument("--layers", nargs="+", default=None, help="layers of the benchmark (default: all blocks)")
-    p.add_argument("--slow-images", type=int, default=2, help="faces for Score-CAM and Ablation-CAM")
+    p.add_argument("--slow-images", type=options.count_or_off, default=2, help="faces for Score-CAM and Ablation-CAM")
     p.add_argument("--no-road", action="store_true", help="skip ROAD (the slowest metric)")
     p.add_argument("--json", action="store_true", help="print JSON records instead of a table")
     p.set_defaults(run=run)

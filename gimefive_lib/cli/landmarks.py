@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from gimefive_lib.cli import options
 from gimefive_lib.data.regions import FACEMESH468, IBUG68, LAYOUT_SIZES
 from gimefive_lib.landmarks.attribution import BASELINES
 from gimefive_lib.landmarks.classifiers import KINDS
@@ -27,7 +28,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("landmarks", help="landmark explainability (Di Luzio et al. 2024): rank and prune")
     p.add_argument("--dataset", default="synthetic", help="synthetic (exact 68 points) or a real dataset (rafdb)")
     p.add_argument("--root", type=Path, help="dataset folder (default: $GIMEFIVE_DATA)")
-    p.add_argument("--out", type=Path, required=True, help="JSON report to write")
+    p.add_argument("--out", type=options.output_file, required=True, help="JSON report to write")
     p.add_argument("--model", default="random", choices=KINDS,
                    help="binary classifiers: randomised networks (default, as in the paper's family) or MLPs")
     p.add_argument("--baseline", default="neutral", choices=BASELINES, help="Integrated Gradients baseline face")

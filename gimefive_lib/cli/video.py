@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from gimefive_lib.cli import options
 from gimefive_lib.data.detection import DETECTORS, make_detector
 from gimefive_lib.video.frames import FALLBACK_CLIPS, CameraNotFoundError, CameraSource, open_source
 from gimefive_lib.video.model import video_model
@@ -16,17 +17,20 @@ def register(subparsers) -> None:
     """Add the ``video`` sub-command."""
     p = subparsers.add_parser("video", help="annotate a video, a camera or the fallback clip (emotions, Grad-CAM)")
     p.add_argument("--input", type=Path, help="video file; without it: --camera N, else the fallback clip")
-    p.add_argument("--camera", type=int, help="index of a camera on this machine (stop with Ctrl-C or --max-frames)")
-    p.add_argument("--output", type=Path, help="annotated video: .mp4 (mp4v), .webm (VP8) or .avi")
-    p.add_argument("--csv", type=Path, help="CSV with one row per frame and face")
+    p.add_argument(
+        "--camera", type=options.count_or_off,
+        help="index of a camera on this machine (stop with Ctrl-C or --max-frames)"
+    )
+    p.add_argument("--output", type=options.output_file, help="annotated video: .mp4 (mp4v), .webm (VP8) or .avi")
+    p.add_argument("--csv", type=options.output_file, help="CSV with one row per frame and face")
     p.add_argument("--checkpoint", type=Path, help="GiMeFive checkpoint (default: the shipped RAF-DB one)")
     p.add_argument("--no-cam", action="store_true", help="no Grad-CAM overlay")
     p.add_argument("--landmarks", action="store_true", help="draw landmarks (MediaPipe face mesh; exact on synthetic)")
     p.add_argument("--detector", default="haar", choices=DETECTORS)
-    p.add_argument("--smoothing", type=float, default=0.6, help="EMA weight of the past per face; 0 = none")
-    p.add_argument("--max-frames", type=int, help="stop after this many frames")
+    p.add_argument("--smoothing", type=options.fraction, default=0.6, help="EMA weight of the past per face; 0 = none")
+    p.add_argument("--max-frames", type=options.count, help="stop after this many frames")
     p.add_argument("--fallback", default="synthetic", choices=FALLBACK_CLIPS, help="clip used without input/camera")
-    p.add_argument("--fallback-frames", type=int, default=48, help="length of the fallback clip")
+    p.add_argument("--fallback-frames", type=options.count, default=48, help="length of the fallback clip")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
     p.set_defaults(run=run)
 
@@ -35,6 +39,9 @@ def run(args: argparse.Namespace) -> int:
     """Open the source, load the model, annotate every frame, print frames and frames per second."""
     if args.input is not None and args.camera is not None:
         raise SystemExit("error: give --input or --camera, not both")
+    for option, target in (("--output", args.output), ("--csv", args.csv)):
+        options.refuse_same_file(args.input, "--input", target, option)
+    options.refuse_same_file(args.output, "--output", args.csv, "--csv")
     try:
         source = open_source(args.input, args.camera, args.fallback, args.fallback_frames)
         model, note = video_model(args.checkpoint)

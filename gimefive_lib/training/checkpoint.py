@@ -16,6 +16,18 @@ from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
 from gimefive_lib.models import build_model
 
+RUN_FILES: tuple[str, ...] = ("best.pt", "last.pt", "history.csv")  # what a training run writes in its folder
+_TEMP_FILE = re.compile(r".+\.[A-Za-z0-9_]{8}\.tmp")  # save_atomic's temp files: NAME.<8 random characters>.tmp
+
+
+def remove_stale_temp_files(folder: str | Path) -> list[Path]:
+    """Delete the temp files that a save killed mid-way left in ``folder``; returns the paths removed."""
+    folder = Path(folder)
+    stale = [path for path in folder.glob("*.tmp") if _TEMP_FILE.fullmatch(path.name)] if folder.is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
 
 def save_atomic(state: dict, path: str | Path) -> Path:
     """Write ``state`` with ``torch.save`` so that ``path`` is either the old or the new file, never half of one."""

@@ -23,7 +23,7 @@ from gimefive_lib.models import build_model
 from gimefive_lib.models.prediction import predict_proba
 from gimefive_lib.training import distributed as dist_utils
 from gimefive_lib.training.augment import augment_batch
-from gimefive_lib.training.checkpoint import load_weights_into, read_checkpoint, save_atomic
+from gimefive_lib.training.checkpoint import load_weights_into, read_checkpoint, remove_stale_temp_files, save_atomic
 from gimefive_lib.training.config import TrainConfig
 
 HISTORY_FIELDS = [
@@ -265,6 +265,9 @@ class Trainer:
                 print(f"resumed from {last_path} after epoch {run.start_epoch}", flush=True)
         elif dist_utils.is_main_process():
             self.out_dir.mkdir(parents=True, exist_ok=True)
+        if dist_utils.is_main_process():
+            for stale in remove_stale_temp_files(self.out_dir):
+                print(f"removed {stale}, left by a save that was killed", flush=True)
         return run
 
     def _averaged_model(self) -> AveragedModel | None:
