@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 
@@ -168,3 +169,49 @@ def test_an_output_that_is_its_own_input_is_refused(tmp_path, argv, message):
         main([str(clip) if arg == "X" else arg for arg in argv])
     assert message.replace("X", str(clip)) in stop.value.code
     assert clip.read_bytes() == b"precious input" and sorted(tmp_path.iterdir()) == [clip]
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["explain", "--target", "joy"], "--target 'joy': use 'predicted' or an emotion: happiness"),
+    (["explain", "--layer", "block9"], "--layer 'block9': GiMeFive's layers are block1, block2"),
+    (["explain", "benchmark", "--layers", "block2", "conv7"], "--layer 'conv7'"),
+    (["explain", "--checkpoint", "MISSING"], "nowhere: checkpoint not found"),
+    (["video", "--output", "OUT.mkv"], "unsupported video suffix; use one of .mp4, .webm, .avi"),
+    (["video", "--input", "MISSING", "--output", "OUT.mp4"], "nowhere"),
+    (["landmarks", "--dataset", "banana", "--root", "TMP", "--out", "OUT.json"], "banana"),
+])
+def test_explain_video_and_landmarks_stop_before_any_work(bad_files, monkeypatch, argv, message):
+    trained = []
+    monkeypatch.setattr("gimefive_lib.cli.explain.synthetic_model", lambda *a, **k: trained.append(1))
+    swap = {"MISSING": str(bad_files["MISSING"]), "TMP": str(bad_files["TMP"])}
+    argv = [swap.get(arg, arg).replace("OUT", str(bad_files["TMP"] / "out")) for arg in argv]
+    before = sorted(p.name for p in bad_files["TMP"].iterdir())
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert f"python -m gimefive_lib {argv[0]}: error: " in stop.value.code and message in stop.value.code
+    assert not trained and sorted(p.name for p in bad_files["TMP"].iterdir()) == before
+
+
+def test_a_killed_runs_partial_video_is_removed_by_the_next_run(tmp_path):
+    from gimefive_lib.video.writer import AnnotatedVideoWriter
+
+    output = tmp_path / "clip.mp4"
+    stale = tmp_path / ".clip.0badcafe.partial.mp4"
+    stale.write_bytes(b"half a video")
+    other = tmp_path / ".other.0badcafe.partial.mp4"
+    other.write_bytes(b"another output's")
+    with AnnotatedVideoWriter(output, fps=10) as writer:
+        writer.write(np.zeros((32, 32, 3), np.uint8))
+    assert output.exists() and not stale.exists() and other.exists()
+
+
+@pytest.mark.parametrize("device", ["banana", "cuda:7"])
+def test_video_refuses_a_bad_device_as_the_other_commands_do(monkeypatch, tmp_path, device):
+    if device.startswith("cuda") and torch.cuda.device_count() > 7:
+        pytest.skip("this machine has 8 GPUs")
+    monkeypatch.setenv("GIMEFIVE_DEVICE", device)
+    with pytest.raises(SystemExit) as stop:
+        main(["video", "--max-frames", "2", "--fallback-frames", "2", "--csv", str(tmp_path / "faces.csv")])
+    assert stop.value.code.startswith("python -m gimefive_lib video: error: ")
+    assert f"device '{device}'" in stop.value.code
+    assert list(tmp_path.iterdir()) == []

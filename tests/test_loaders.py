@@ -499,3 +499,46 @@ def test_configured_splits_default_to_the_synthetic_faces(tmp_path):
     splits = configured_splits(Settings(fast=True, runs_dir=tmp_path))
     assert splits.train.masks is not None and splits.test is not None
     assert len(splits.val) == pytest.approx(0.15 * (len(splits.train) + len(splits.val)), abs=1)
+
+
+def test_a_label_file_with_a_byte_order_mark_keeps_its_first_line(tmp_path):
+    basic = write_rafdb(tmp_path)
+    label_file = basic / "EmoLabel" / "list_patition_label.txt"
+    label_file.write_bytes(b"\xef\xbb\xbf" + label_file.read_bytes())
+    faces = RafDB().load(tmp_path, "train")
+    assert len(faces) == 7 and faces.sources[0] == "train_00001_aligned.jpg"
+
+
+def test_a_label_file_that_is_not_utf8_names_file_and_line(tmp_path):
+    basic = write_rafdb(tmp_path)
+    label_file = basic / "EmoLabel" / "list_patition_label.txt"
+    lines = label_file.read_bytes().split(b"\n")
+    lines[2] = b"train_00003\xe9.jpg 1"
+    label_file.write_bytes(b"\n".join(lines))
+    with pytest.raises(DatasetError, match=r"list_patition_label\.txt:3: not UTF-8 text \(byte 0xe9\)"):
+        RafDB().load(tmp_path, "train")
+
+
+def test_the_cache_notices_changed_and_deleted_images(tmp_path):
+    basic = write_rafdb(tmp_path)
+    cache = tmp_path / "cache"
+    first = RafDB().load(tmp_path, "train", cache_dir=cache)
+    assert RafDB().load(tmp_path, "train", cache_dir=cache).report["from_cache"]
+    images = basic / "Image" / "aligned"
+    write_image(images / "train_00001_aligned.jpg", 0)  # zeroed (size or time changes)
+    os.utime(images / "train_00001_aligned.jpg", ns=(1, 1))
+    (images / "train_00002_aligned.jpg").unlink()
+    with pytest.raises(DatasetError, match="train_00002_aligned.jpg: image listed in the labels but missing"):
+        RafDB().load(tmp_path, "train", cache_dir=cache)
+    again = RafDB().load(tmp_path, "train", cache_dir=cache, skip_corrupt=True)
+    assert not again.report["from_cache"] and len(again) == len(first) - 1
+    assert again.images[0].max() == 0
+
+
+def test_fer2013_skip_corrupt_skips_a_short_row_and_counts_it(tmp_path):
+    rows = [fer_row(3, "Training"), fer_row(4, "Training", count=2303), fer_row(0, "Training")]
+    write_fer(tmp_path, rows)
+    with pytest.raises(DatasetError, match=r"fer2013\.csv:3: 2303 pixels; expected 2304"):
+        Fer2013().load(tmp_path, "train")
+    faces = Fer2013().load(tmp_path, "train", skip_corrupt=True)
+    assert len(faces) == 2 and faces.report["skipped_corrupt"] == ["fer2013.csv:3"]

@@ -21,6 +21,7 @@ from gimefive_lib.explain.figures import plot_explanation
 from gimefive_lib.explain.inputs import sample_faces
 from gimefive_lib.explain.sanity import randomisation_test
 from gimefive_lib.labels import EMOTIONS
+from gimefive_lib.models import build_model
 from gimefive_lib.settings import get_settings
 from gimefive_lib.training.checkpoint import load_model
 from gimefive_lib.training.recipes import synthetic_model
@@ -59,7 +60,6 @@ def register(subparsers) -> None:
 
 def _load_model(args: argparse.Namespace, photo: bool) -> nn.Module:
     """The checkpoint given, else the shipped model for photos (when present), else the synthetic model."""
-
     settings = get_settings()
     if args.checkpoint is not None:
         return load_model(args.checkpoint, select_device(settings.device))[0]
@@ -72,7 +72,6 @@ def _load_model(args: argparse.Namespace, photo: bool) -> nn.Module:
 
 def _photo_face(path: Path) -> np.ndarray:
     """The largest face of a photo as a 64 x 64 uint8 crop; a clear error when there is none."""
-
     try:
         with Image.open(path) as image:
             rgb = np.asarray(image.convert("RGB"))
@@ -85,13 +84,11 @@ def _photo_face(path: Path) -> np.ndarray:
 
 
 def _synthetic_test():
-
     return synthetic_data(get_settings()).test
 
 
 def run_map(args: argparse.Namespace) -> int:
     """Explain one face and save the figure."""
-
     if args.image is not None:
         face = _photo_face(args.image)
     else:
@@ -122,7 +119,6 @@ def _print_table(table, as_json: bool) -> None:
 
 def run_benchmark(args: argparse.Namespace) -> int:
     """Score the methods and layers on synthetic test faces and print the table."""
-
     model = _load_model(args, photo=False)
     faces = sample_faces(_synthetic_test(), args.n, get_settings().seed)
     layers = args.layers or list(target_layers(model))
@@ -134,13 +130,27 @@ def run_benchmark(args: argparse.Namespace) -> int:
 
 def run_sanity(args: argparse.Namespace) -> int:
     """Print the model-randomisation check for one method and layer."""
-
     model = _load_model(args, photo=False)
     faces = sample_faces(_synthetic_test(), args.n, get_settings().seed)
     _print_table(randomisation_test(model, faces.images, args.method, args.layer), args.json)
     return 0
 
 
+def check_names(args: argparse.Namespace) -> None:
+    """ValueError for a --target, --layer or --layers name the model cannot have, before any model is loaded or
+    trained. Without --checkpoint the model is a GiMeFive (shipped or trained on synthetic faces)."""
+    if args.target != "predicted" and args.target not in EMOTIONS:
+        raise ValueError(f"--target {args.target!r}: use 'predicted' or an emotion: {', '.join(EMOTIONS)}")
+    if args.checkpoint is None:
+        known = list(target_layers(build_model("gimefive")))
+        for layer in ([args.layer] if args.layer else []) + (args.layers or []):
+            if layer not in known:
+                raise ValueError(f"--layer {layer!r}: GiMeFive's layers are {', '.join(known)}")
+    elif not args.checkpoint.is_file():
+        raise ValueError(f"{args.checkpoint}: checkpoint not found")
+
+
 def run(args: argparse.Namespace) -> int:
-    """Dispatch on the action."""
+    """Dispatch on the action, after checking the names given."""
+    check_names(args)
     return {"map": run_map, "benchmark": run_benchmark, "sanity": run_sanity}[args.action](args)

@@ -11,6 +11,7 @@ from gimefive_lib.video.frames import FALLBACK_CLIPS, CameraNotFoundError, Camer
 from gimefive_lib.video.model import video_model
 from gimefive_lib.video.pipeline import FramePipeline
 from gimefive_lib.video.runner import annotate_video
+from gimefive_lib.video.writer import FOURCC_BY_SUFFIX
 
 
 def register(subparsers) -> None:
@@ -42,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
     for option, target in (("--output", args.output), ("--csv", args.csv)):
         options.refuse_same_file(args.input, "--input", target, option)
     options.refuse_same_file(args.output, "--output", args.csv, "--csv")
+    if args.output is not None and args.output.suffix.lower() not in FOURCC_BY_SUFFIX:
+        suffixes = ", ".join(FOURCC_BY_SUFFIX)
+        raise ValueError(f"--output {args.output}: unsupported video suffix; use one of {suffixes}")
     try:
         source = open_source(args.input, args.camera, args.fallback, args.fallback_frames)
         model, note = video_model(args.checkpoint)

@@ -17,7 +17,6 @@ SYNTHETIC_VAL_FRACTION = 0.15  # the share of the synthetic train faces held out
 
 def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
     """Synthetic train/val/test faces (test faces have other identities); fast mode uses fewer faces."""
-
     settings = settings or get_settings()
     n_train, n_test = (1200, 300) if settings.fast else (6000, 1200)
     train, test = synthetic_splits(n_train, n_test, seed=settings.seed)

@@ -41,7 +41,6 @@ def class_count_frame(sets: Mapping[str, FaceSet]) -> pd.DataFrame:
 
 def action_unit_frame() -> pd.DataFrame:
     """The synthetic faces' recipe: for each emotion its action units, what they move and the face regions."""
-
     rows = [
         {
             "emotion": emotion,

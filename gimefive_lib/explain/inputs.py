@@ -79,7 +79,6 @@ def unseen_real_faces(settings: Settings) -> tuple[FaceSet, str]:
     Not the notebooks' held-out test faces (:func:`~gimefive_lib.data.configured_splits`): the shipped model
     trained on most of them. A checkpoint refitted on all train faces has no such faces: ValueError.
     """
-
     test, _ = load_test_split(settings)
     if test is not None:
         return test, "test"

@@ -92,7 +92,6 @@ def cam_region_table(cnn: nn.Module, faces: FaceSet, layer: str = "block5",
 
     ``enrichment`` divides each share by the region's mean share of the face's pixels (1 = no more than its size).
     """
-
     masks, found = face_region_masks(faces.images, faces.landmarks)
     masks, labels = masks[found], faces.labels[found]
     cams = compute_cams(cnn, faces.images[found], "gradcam", layer, targets=labels)

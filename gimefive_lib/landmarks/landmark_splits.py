@@ -19,6 +19,7 @@ from gimefive_lib.data.datasets.base import (
     Record,
     decode_image,
     file_fingerprint,
+    read_text_lines,
     require_dataset_root,
 )
 from gimefive_lib.data.datasets.rafdb import LABEL_FILE, RafDB
@@ -85,9 +86,8 @@ def synthetic_landmark_splits(settings: Settings | None = None, noise: float = D
     """The synthetic default (the CNN's train/val/test faces) with noisy exact landmarks, and new neutral faces.
 
     ``noise`` is the standard deviation of the detector-like noise in image widths (0 = the exact landmarks);
-    ``data`` are the faces (default: ``zoo.synthetic_data(settings)``).
+    ``data`` are the faces (default: ``data.synthetic_data(settings)``).
     """
-
     settings = settings or get_settings()
     data = data or synthetic_data(settings)
     neutral = generate_synthetic(120 if settings.fast else 300, seed=settings.seed + 7919, intensity=0.0, occlusion=0.0)
@@ -135,7 +135,7 @@ def dataset_landmarks(loader: DatasetLoader, root: str | Path, split: str, cache
     parsed = loader.parse(root, split)
     name = f"{loader.name}-{split}"
     path = None if cache_dir is None else landmark_cache_path(
-        cache_dir, loader.name, root, split, parsed.fingerprint, MESH_METHOD, skip_corrupt)
+        cache_dir, loader.name, root, split, parsed.content_fingerprint(), MESH_METHOD, skip_corrupt)
     landmarks = load_or_extract(path, lambda: extract_records(parsed, name, skip_corrupt, progress))
     if parsed.records and not len(landmarks):
         raise DatasetError(f"{loader.name}: the face mesh found no face in any of the {len(parsed.records)} "
@@ -152,7 +152,7 @@ class RafDBNeutral(RafDB):
         label_file = root / LABEL_FILE
         image_dir = root / "Image" / self.variant
         records = []
-        for line in label_file.read_text().splitlines():
+        for line in read_text_lines(label_file):
             parts = line.split()
             if len(parts) == 2 and parts[1] == str(RAFDB_NEUTRAL_ID) and parts[0].startswith(f"{split}_"):
                 stem = Path(parts[0]).stem

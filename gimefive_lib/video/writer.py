@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,6 +17,16 @@ from gimefive_lib.video.pipeline import FrameResult
 
 FOURCC_BY_SUFFIX: dict[str, str] = {".mp4": "mp4v", ".webm": "VP80", ".avi": "MJPG"}
 CSV_COLUMNS: tuple[str, ...] = ("frame", "time_s", "face", "x", "y", "w", "h", *EMOTIONS, "label")
+
+
+def remove_stale_partials(path: Path) -> list[Path]:
+    """Delete the hidden partial files that a killed run writing ``path`` left beside it; returns them."""
+    pattern = re.compile(rf"\.{re.escape(path.stem)}\.[0-9a-f]{{8}}\.partial{re.escape(path.suffix)}")
+    folder = path.parent
+    stale = [p for p in folder.glob(f".{path.stem}.*") if pattern.fullmatch(p.name)] if folder.is_dir() else []
+    for partial in stale:
+        partial.unlink(missing_ok=True)
+    return stale
 
 
 def _temp_path(path: Path) -> Path:
@@ -42,6 +53,7 @@ class AnnotatedVideoWriter:
             raise ValueError(f"{self.path}: unsupported video suffix; use one of {', '.join(FOURCC_BY_SUFFIX)}")
         self.fps = fps
         self.fourcc = FOURCC_BY_SUFFIX[self.path.suffix.lower()]
+        remove_stale_partials(self.path)
         self.frames = 0
         self._writer: cv2.VideoWriter | None = None
         self._temp: Path | None = None

@@ -35,6 +35,7 @@ class Record:
     source: str
     path: Path | None = None
     pixels: np.ndarray | None = None
+    error: DatasetError | None = None  # set by parse for an entry already known to be malformed (a short csv row)
 
 
 @dataclass
@@ -44,6 +45,19 @@ class ParsedSplit:
     records: list[Record]
     dropped: Counter = field(default_factory=Counter)
     fingerprint: str = ""
+
+    def content_fingerprint(self) -> str:
+        """The label files' fingerprint plus the size and modification time of every image file the records name,
+        so a cache is decoded again when an image changed, appeared or vanished, not only when the labels did."""
+        stamps = hashlib.sha1()
+        for record in self.records:
+            if record.path is not None:
+                try:
+                    stat = record.path.stat()
+                    stamps.update(f"{record.path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+                except OSError:
+                    stamps.update(f"{record.path}:missing\n".encode())
+        return f"{self.fingerprint}|images:{stamps.hexdigest()}"
 
 
 def map_label(table: dict, raw, where: str) -> int | None:
@@ -58,6 +72,22 @@ def file_fingerprint(*paths: Path) -> str:
     """A cheap fingerprint of label files (path, size, mtime) that invalidates caches when they change."""
     parts = [f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in paths]
     return "|".join(parts)
+
+
+def undecodable(path: Path, data: bytes, error: UnicodeDecodeError) -> str:
+    """The message for a text file that is not UTF-8: the file, the line and the byte."""
+    line = data[: error.start].count(b"\n") + 1
+    return f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+
+
+def read_text_lines(path: Path) -> list[str]:
+    """A label file's lines, read as UTF-8 (a byte-order mark is dropped); other encodings raise DatasetError
+    naming the file and line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as error:
+        raise DatasetError(undecodable(path, data, error)) from None
 
 
 def decode_image(path: Path, mode: str = "L") -> np.ndarray:
@@ -135,7 +165,8 @@ class DatasetLoader:
         split = self.canonical_split(split)
         fingerprint = self.fingerprint(root, split)
         parsed = self.parse(root, split) if fingerprint is None else None
-        cache = self._cache_path(cache_dir, root, split, size, skip_corrupt, fingerprint or parsed.fingerprint)
+        key = fingerprint or parsed.content_fingerprint()
+        cache = self._cache_path(cache_dir, root, split, size, skip_corrupt, key)
         if cache is not None and cache.exists() and cache.with_suffix(".json").exists():
             report = json.loads(cache.with_suffix(".json").read_text())
             faces = FaceSet.load(cache, name=f"{self.name}-{split}", report=report)
@@ -205,6 +236,8 @@ class DatasetLoader:
         local = threading.local()
 
         def read(record: Record) -> np.ndarray | DatasetError | None:
+            if record.error is not None:
+                return record.error
             try:
                 gray = record.pixels if record.pixels is not None else decode_image(record.path)
             except DatasetError as error:

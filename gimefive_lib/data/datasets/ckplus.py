@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from gimefive_lib.data.datasets.base import DatasetError, DatasetLoader, ParsedSplit, Record, map_label
+from gimefive_lib.data.datasets.base import DatasetError, DatasetLoader, ParsedSplit, Record, map_label, read_text_lines
 from gimefive_lib.labels import CKPLUS_TO_GIMEFIVE
 
 CKPLUS_NAMES = ("neutral", "anger", "contempt", "disgust", "fear", "happiness", "sadness", "surprise")
@@ -16,7 +16,7 @@ LABEL_SUFFIX = "_emotion.txt"
 
 def read_emotion_file(path: Path) -> int:
     """The official CK+ id in an emotion file (one float such as ``   3.0000000e+00``)."""
-    text = path.read_text().strip()
+    text = "\n".join(read_text_lines(path)).strip()
     try:
         value = float(text)
     except ValueError:

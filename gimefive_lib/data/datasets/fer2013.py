@@ -16,6 +16,7 @@ from gimefive_lib.data.datasets.base import (
     SplitNotFound,
     file_fingerprint,
     map_label,
+    undecodable,
 )
 from gimefive_lib.labels import FER2013_TO_GIMEFIVE
 
@@ -27,12 +28,16 @@ USAGE = {"train": "Training", "val": "PublicTest", "test": "PrivateTest"}
 COLUMNS = ("emotion", "pixels", "Usage")
 
 
-def parse_pixel_rows(texts: list[str], lines: list[int], csv_file: Path, chunk: int = 2000) -> np.ndarray:
-    """Space-separated pixel strings -> ``(N, 48, 48)`` uint8; a bad row raises DatasetError naming its csv line.
+def parse_pixel_rows(
+    texts: list[str], lines: list[int], csv_file: Path, chunk: int = 2000
+) -> tuple[np.ndarray, dict[int, DatasetError]]:
+    """Space-separated pixel strings -> ``(N, 48, 48)`` uint8 and the malformed rows: row index -> DatasetError
+    naming its csv line (those rows are left black; the loader raises or skips them as ``--skip-corrupt`` says).
 
     Rows are parsed ``chunk`` at a time with one ``np.fromstring`` call; only a failing chunk is searched row by row.
     """
-    out = np.empty((len(texts), SIDE, SIDE), np.uint8)
+    out = np.zeros((len(texts), SIDE, SIDE), np.uint8)
+    errors: dict[int, DatasetError] = {}
     for start in range(0, len(texts), chunk):
         rows = texts[start : start + chunk]
         where = lines[start : start + len(rows)]
@@ -41,24 +46,33 @@ def parse_pixel_rows(texts: list[str], lines: list[int], csv_file: Path, chunk: 
         except ValueError:
             values = None
         counts_ok = values is not None and values.size == len(rows) * PIXELS
-        if not (counts_ok and all(row.strip().count(" ") == PIXELS - 1 for row in rows)):
-            values = np.concatenate([_parse_row(row, line, csv_file) for row, line in zip(rows, where, strict=True)])
-        bad = np.flatnonzero((values < 0) | (values > 255))
-        if bad.size:
-            line = where[bad[0] // PIXELS]
-            raise DatasetError(f"{csv_file}:{line}: pixel value {values[bad[0]]}; expected integers 0..255")
+        if counts_ok and all(row.strip().count(" ") == PIXELS - 1 for row in rows):
+            values = values.reshape(len(rows), PIXELS)
+        else:
+            values = np.zeros((len(rows), PIXELS), np.int64)
+            for i, (row, line) in enumerate(zip(rows, where, strict=True)):
+                parsed = _parse_row(row, line, csv_file)
+                if isinstance(parsed, DatasetError):
+                    errors[start + i] = parsed
+                else:
+                    values[i] = parsed
+        for i in np.flatnonzero(((values < 0) | (values > 255)).any(axis=1)):
+            value = values[i][(values[i] < 0) | (values[i] > 255)][0]
+            message = f"{csv_file}:{where[i]}: pixel value {value}; expected integers 0..255"
+            errors[start + int(i)] = DatasetError(message)
+            values[i] = 0
         out[start : start + len(rows)] = values.reshape(len(rows), SIDE, SIDE)
-    return out
+    return out, errors
 
 
-def _parse_row(text: str, line: int, csv_file: Path) -> np.ndarray:
+def _parse_row(text: str, line: int, csv_file: Path) -> np.ndarray | DatasetError:
     """One pixel string, checked token by token (the slow path that finds what is wrong)."""
     tokens = text.split()
     for token in tokens:
         if not token.lstrip("-").isdigit():
-            raise DatasetError(f"{csv_file}:{line}: non-numeric pixel {token!r}; expected integers 0..255")
+            return DatasetError(f"{csv_file}:{line}: non-numeric pixel {token!r}; expected integers 0..255")
     if len(tokens) != PIXELS:
-        raise DatasetError(f"{csv_file}:{line}: {len(tokens)} pixels; expected {PIXELS} ({SIDE}x{SIDE} grayscale)")
+        return DatasetError(f"{csv_file}:{line}: {len(tokens)} pixels; expected {PIXELS} ({SIDE}x{SIDE} grayscale)")
     return np.array(tokens, dtype=np.int64)
 
 
@@ -109,10 +123,10 @@ class Fer2013(DatasetLoader):
             labels.append(label)
             keep.append(line)
         lines = [int(line) for line in keep]
-        pixels = parse_pixel_rows(table.loc[keep, "pixels"].tolist(), lines, csv_file)
+        pixels, errors = parse_pixel_rows(table.loc[keep, "pixels"].tolist(), lines, csv_file)
         records = [
-            Record(label=label, source=f"{CSV_NAME}:{line}", pixels=face)
-            for label, line, face in zip(labels, lines, pixels, strict=True)
+            Record(label=label, source=f"{CSV_NAME}:{line}", pixels=face, error=errors.get(i))
+            for i, (label, line, face) in enumerate(zip(labels, lines, pixels, strict=True))
         ]
         return ParsedSplit(records, dropped, file_fingerprint(csv_file))
 
@@ -120,8 +134,12 @@ class Fer2013(DatasetLoader):
     def _read_table(csv_file: Path) -> pd.DataFrame:
         """The csv as strings indexed by csv line number, blank lines removed; the header is checked."""
         try:
-            table = pd.read_csv(csv_file, dtype=str, keep_default_na=False, skip_blank_lines=False)
-        except (pd.errors.ParserError, UnicodeDecodeError) as error:
+            table = pd.read_csv(
+                csv_file, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig"
+            )
+        except UnicodeDecodeError as error:
+            raise DatasetError(undecodable(csv_file, csv_file.read_bytes(), error)) from None
+        except pd.errors.ParserError as error:
             raise DatasetError(f"{csv_file}: not a readable csv ({error})") from None
         except pd.errors.EmptyDataError:
             raise DatasetError(f"{csv_file}: empty file; expected the header {','.join(COLUMNS)}") from None

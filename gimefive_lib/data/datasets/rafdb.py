@@ -12,6 +12,7 @@ from gimefive_lib.data.datasets.base import (
     Record,
     file_fingerprint,
     map_label,
+    read_text_lines,
 )
 from gimefive_lib.labels import RAFDB_TO_GIMEFIVE
 
@@ -45,7 +46,7 @@ class RafDB(DatasetLoader):
         if not image_dir.is_dir():
             raise DatasetError(f"{image_dir}: image folder missing (RAF-DB basic keeps faces in Image/{self.variant})")
         records, dropped = [], Counter()
-        for number, line in enumerate(label_file.read_text().splitlines(), start=1):
+        for number, line in enumerate(read_text_lines(label_file), start=1):
             if not line.strip():
                 continue
             where = f"{label_file}:{number}"
