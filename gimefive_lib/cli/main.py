@@ -10,7 +10,7 @@ import sys
 # Each command module beside this one (cli/<command>.py) adds one sub-command with ``register(subparsers)``.
 PROG = "python -m gimefive_lib"
 COMMANDS: tuple[str, ...] = (
-    "train", "evaluate", "compare", "export", "notebooks", "video", "data", "explain", "landmarks"
+    "train", "evaluate", "compare", "export", "notebooks", "student", "video", "data", "explain", "landmarks"
 )
 
 

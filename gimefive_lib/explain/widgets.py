@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import cv2
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
+from IPython.display import Image, display
 from torch import nn
 
 from gimefive_lib.data.detection import HaarFaceDetector, crop_face
@@ -67,6 +68,20 @@ def face_from_bytes(data: bytes, name: str = "upload", size: int = FACE_SIZE) ->
 def uploaded_files(value) -> list[tuple[str, bytes]]:
     """``(name, bytes)`` of a FileUpload value (ipywidgets 8: a tuple of dicts with ``name`` and ``content``)."""
     return [(item["name"], bytes(item["content"])) for item in value]
+
+
+def static_copy(figure, dpi: int = 80) -> Image:
+    """A PNG of a matplotlib figure, for the page that shows a widget's view without a kernel."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return Image(data=buffer.getvalue(), format="png")
+
+
+def display_with_static_copy(widget: widgets.Widget, figure) -> None:
+    """Display a live widget, then a static PNG of its current view: JupyterLab shows both, and GitHub or nbviewer,
+    which cannot run the widget without a kernel, still show the view."""
+    display(widget)
+    display(static_copy(figure))
 
 
 def _show(output: widgets.Output, figure) -> None:
@@ -142,7 +157,12 @@ class CamExplorer:
             else ""
         figure = self.grid_figure() if self.view.value == "grid" else self.single_figure()
         _show(self.output, figure)
+        self.last_figure = figure
         return figure
+
+    def show(self) -> None:
+        """Display the explorer, with a static copy of its first view for readers without a kernel."""
+        display_with_static_copy(self.widget, self.last_figure)
 
     def add_face(self, name: str, data: bytes) -> Face:
         """Decode uploaded bytes, add the face to the chooser and select it."""
@@ -212,4 +232,9 @@ class ActivationExplorer:
         finally:
             self._drawing = False
         _show(self.output, figure)
+        self.last_figure = figure
         return figure
+
+    def show(self) -> None:
+        """Display the explorer, with a static copy of its first view for readers without a kernel."""
+        display_with_static_copy(self.widget, self.last_figure)

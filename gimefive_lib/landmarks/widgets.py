@@ -6,6 +6,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from IPython.display import display
 
+from gimefive_lib.explain.widgets import display_with_static_copy
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.landmarks.figures import plot_emotion_at_k
 from gimefive_lib.landmarks.study import LandmarkStudy
@@ -43,4 +44,9 @@ class LandmarkExplorer:
         with self.output:
             display(figure)
         plt.close(figure)
+        self.last_figure = figure
         return figure
+
+    def show(self) -> None:
+        """Display the explorer, with a static copy of its first view for readers without a kernel."""
+        display_with_static_copy(self.widget, self.last_figure)

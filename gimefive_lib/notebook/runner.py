@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 import nbformat
 from nbclient import NotebookClient
 
+from gimefive_lib.notebook.slides import add_slide_metadata
 from gimefive_lib.settings import PROJECT_DIR
 
 if TYPE_CHECKING:
@@ -87,6 +89,33 @@ def drop_closed_widget_outputs(notebook: nbformat.NotebookNode, closed: set[str]
                             if out.get("data", {}).get(WIDGET_VIEW, {}).get("model_id") not in closed]
 
 
+# Lines native libraries print to stderr that say nothing to a reader: MediaPipe's TensorFlow Lite and glog start-up
+# messages, and OpenCV's note when it writes VP8 into a .webm under another tag. They are dropped from saved outputs.
+NATIVE_LOG_NOISE = re.compile(
+    r"INFO: Created TensorFlow Lite XNNPACK delegate for CPU\."
+    r"|WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    r"|[IWEF]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] .*"
+    r"|OpenCV: FFMPEG: tag 0x[0-9a-f]+/'\w+' is not supported with codec id \d+ and format .*"
+    r"|OpenCV: FFMPEG: fallback to use tag 0x[0-9a-f]+/'.*'"
+)
+
+
+def drop_native_log_noise(notebook: nbformat.NotebookNode) -> None:
+    """Remove the stderr lines of :data:`NATIVE_LOG_NOISE` from every cell; a stderr output left empty goes."""
+    for cell in notebook.cells:
+        outputs = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                kept = [line for line in out["text"].splitlines(keepends=True)
+                        if not NATIVE_LOG_NOISE.fullmatch(line.rstrip("\n"))]
+                if not kept:
+                    continue
+                out["text"] = "".join(kept)
+            outputs.append(out)
+        if "outputs" in cell:
+            cell.outputs = outputs
+
+
 @contextmanager
 def _environment(overrides: dict[str, str]) -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in overrides}
@@ -121,6 +150,8 @@ def execute_notebook(
     with _environment(env or {}):
         client.execute()
     drop_closed_widget_outputs(notebook, client.closed_widgets)
+    drop_native_log_noise(notebook)
+    add_slide_metadata(notebook)
     notebook.metadata.pop("widgets", None)  # live widget state is meaningless without the kernel; keep files small
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
