@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = PACKAGE_DIR.parent
+
+
+def _project_dir() -> Path:
+    """The source checkout that holds the package; an installed package (a wheel, Colab) uses the working folder,
+    so that runs and figures never land in site-packages."""
+    checkout = PACKAGE_DIR.parent
+    return checkout if (checkout / "pyproject.toml").is_file() and (checkout / "notebooks").is_dir() else Path.cwd()
+
+
+PROJECT_DIR = _project_dir()
 SHIPPED_CHECKPOINT = PACKAGE_DIR / "weights" / "gimefive_rafdb.pt"
 
 
@@ -32,7 +41,8 @@ class Settings:
     | ``GIMEFIVE_CHECKPOINT`` | GiMeFive checkpoint for real faces | the shipped RAF-DB checkpoint |
 
     Relative paths are taken relative to the project folder, so that notebook kernels (which run in
-    ``notebooks/``), the CLI and the Makefile all mean the same folder.
+    ``notebooks/``), the CLI and the Makefile all mean the same folder. The project folder is the source checkout;
+    for a suite installed from a wheel it is the working folder when the suite is imported.
     """
 
     data_root: Path | None = None
