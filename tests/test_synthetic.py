@@ -53,7 +53,7 @@ def test_action_unit_table_follows_facs() -> None:
     assert ACTION_UNITS["surprise"] == (1, 2, 5, 26)
     assert ACTION_UNITS["sadness"] == (1, 4, 15)
     assert ACTION_UNITS["anger"] == (4, 5, 7, 23)
-    assert ACTION_UNITS["disgust"] == (9, 10)
+    assert ACTION_UNITS["disgust"] == (9, 15, 16)
     assert ACTION_UNITS["fear"] == (1, 2, 4, 5, 20, 26)
     used = {au for aus in ACTION_UNITS.values() for au in aus}
     assert used == set(AU_REGIONS) == set(AU_LANDMARKS)

@@ -11,7 +11,7 @@ ACTION_UNITS: dict[str, tuple[int, ...]] = {
     "surprise": (1, 2, 5, 26),
     "sadness": (1, 4, 15),
     "anger": (4, 5, 7, 23),
-    "disgust": (9, 10),
+    "disgust": (9, 15, 16),
     "fear": (1, 2, 4, 5, 20, 26),
 }
 
@@ -23,9 +23,9 @@ AU_NAMES: dict[int, str] = {
     6: "cheek raiser",
     7: "lid tightener",
     9: "nose wrinkler",
-    10: "upper lip raiser",
     12: "lip corner puller",
     15: "lip corner depressor",
+    16: "lower lip depressor",
     20: "lip stretcher",
     23: "lip tightener",
     26: "jaw drop",
@@ -40,9 +40,9 @@ AU_REGIONS: dict[int, str] = {
     6: "cheeks",
     7: "eyes",
     9: "nose",
-    10: "mouth",
     12: "mouth",
     15: "mouth",
+    16: "mouth",
     20: "mouth",
     23: "mouth",
     26: "mouth",
@@ -76,15 +76,11 @@ _AU_MOTION: dict[int, dict[int, tuple[float, float]]] = {
         31: (0.004, -0.014),
         32: (0.002, -0.012),
         33: (0.0, -0.010),
-    },
-    10: {
-        48: (0.0, -0.004),
-        49: (0.0, -0.016),
-        50: (0.0, -0.022),
-        51: (0.0, -0.022),
-        60: (0.0, -0.004),
-        61: (0.0, -0.022),
-        62: (0.0, -0.024),
+        49: (0.0, -0.006),
+        50: (0.0, -0.009),
+        51: (0.0, -0.009),
+        61: (0.0, -0.005),
+        62: (0.0, -0.008),
     },
     12: {
         48: (-0.018, -0.032),
@@ -105,6 +101,13 @@ _AU_MOTION: dict[int, dict[int, tuple[float, float]]] = {
         67: (0.0, 0.007),
         50: (0.0, 0.002),
         58: (0.0, 0.004),
+    },
+    16: {
+        59: (0.0, 0.016),
+        58: (0.0, 0.026),
+        57: (0.0, 0.03),
+        67: (0.0, 0.018),
+        66: (0.0, 0.022),
     },
     20: {
         48: (-0.032, 0.006),
@@ -200,9 +203,7 @@ _AU_REGION_SPECS: dict[int, tuple[tuple[str, _Spec], ...]] = {
             tuple((i, 0.0, 0.0) for i in range(27, 36))
             + ((27, -0.045, 0.0), (27, 0.045, 0.0), (28, -0.045, 0.0), (28, 0.045, 0.0)),
         ),
-    ),
-    10: (
-        (
+        (  # the upper lip it lifts and the nasolabial folds it deepens
             "C",
             tuple((i, 0.0, 0.0) for i in range(31, 36))
             + tuple((i, 0.0, 0.0) for i in range(48, 55))
@@ -211,6 +212,7 @@ _AU_REGION_SPECS: dict[int, tuple[tuple[str, _Spec], ...]] = {
     ),
     12: (("C", _LIPS + ((48, -0.025, -0.012), (54, 0.025, -0.012))),),
     15: (("C", _LIPS + ((48, -0.01, 0.02), (54, 0.01, 0.02))),),
+    16: (("C", _LIPS + ((58, 0.0, 0.015), (56, 0.0, 0.015))),),
     20: (("C", _LIPS + ((48, -0.02, 0.0), (54, 0.02, 0.0))),),
     23: (("C", _LIPS),),
     26: (("C", _LIPS + tuple((i, 0.0, 0.0) for i in range(5, 12))),),
