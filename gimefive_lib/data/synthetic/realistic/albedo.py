@@ -81,7 +81,7 @@ def _mouth(side: int, transform: np.ndarray, identity: FaceIdentity, c: Contours
     teeth = Layer(side, transform)
     upper = c.inner_upper[3:-3]
     teeth.fill([band(upper, 0.0, np.clip(c.gap[3:-3], 0.0, 0.022))], 1.0)
-    if levels[16] > 0.0 or levels[26] > 0.0:
+    if levels[16] > 0.0 or levels[20] > 0.0:  # lips pulled down or stretched bare the lower teeth
         lower = c.inner_lower[4:-4]
         teeth.fill([band(lower, np.clip(0.3 * c.gap[4:-4], 0.0, 0.012), 0.0)], 0.85)
     mouth = 0.05 + 0.7 * teeth.soften(0.002)

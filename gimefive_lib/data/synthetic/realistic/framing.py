@@ -18,8 +18,8 @@ CROP_EYE_DISTANCE = 0.47
 # Uniform ranges of the realistic identity's geometry (face units, as the cartoon's FaceIdentity), chosen so that the
 # ratios to the eye distance match the crop statistics above (eye-mouth 0.84, eye width 0.44, mouth width 0.85).
 _GEOMETRY_RANGES: dict[str, tuple[float, float]] = {
-    "face_width": (0.285, 0.325),
-    "jaw_shape": (0.8, 1.3),
+    "face_width": (0.31, 0.345),
+    "jaw_shape": (0.7, 1.1),
     "forehead": (0.36, 0.4),
     "chin": (0.15, 0.185),
     "eye_spacing": (0.138, 0.152),
@@ -30,7 +30,7 @@ _GEOMETRY_RANGES: dict[str, tuple[float, float]] = {
     "nose_length": (0.13, 0.15),
     "nose_width": (0.042, 0.054),
     "mouth_gap": (0.092, 0.108),
-    "mouth_width": (0.1, 0.12),
+    "mouth_width": (0.112, 0.13),
     "lip_thickness": (0.02, 0.03),
     "skin": (70.0, 225.0),
     "lip_tone": (0.72, 0.9),

@@ -45,7 +45,7 @@ def _structure(side: int, transform: np.ndarray, identity: FaceIdentity, lm: np.
     lift = 0.02 * max(levels[6], 0.8 * levels[12])
     for k, e in enumerate(c.eye_centres):
         sign = -1.0 if k == 0 else 1.0
-        cheek.fill([ellipse(e + (sign * 0.02, 0.085 - lift), (0.075, 0.052))], 1.0 + 0.8 * lift / 0.02)
+        cheek.fill([ellipse(e + (sign * 0.03, 0.1 - lift), (0.075, 0.06))], 0.5 + 1.2 * lift / 0.02)
     cheek.fill([ellipse((0.0, (lm[51, 1] + lm[57, 1]) / 2.0), (identity.mouth_width * 1.25, 0.075))], 0.9)
     cheek.fill([ellipse(lm[8] + (0.0, -0.045), (0.06, 0.04))], 1.0)
     return (-0.032 * socket.soften(0.022) + 0.016 * ridge.soften(0.016) + 0.02 * cheek.soften(0.025))
@@ -65,7 +65,7 @@ def _nose(side: int, transform: np.ndarray, identity: FaceIdentity, lm: np.ndarr
     nose.fill([ellipse(lm[30] + (0.0, -0.006), (0.32 * nw, 0.014))], 1.0)
     nostrils = Layer(side, transform)
     nostrils.fill([ellipse(p + (0.0, -0.004), (0.01, 0.005)) for p in lm[[32, 34]]], 1.0)
-    return 0.075 * nose.soften(0.009) - 0.02 * nostrils.soften(0.004)
+    return 0.06 * nose.soften(0.014) - 0.02 * nostrils.soften(0.005)
 
 
 def _features(side: int, transform: np.ndarray, c: Contours) -> np.ndarray:
@@ -89,7 +89,7 @@ def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) ->
     age = look.age
     pull = max(levels[6], levels[12], 0.7 * levels[9])
     lines = [
-        (list(_fold_curves(lm, levels)), 0.003 + 0.006 * age + 0.012 * pull, 0.008),
+        (list(_fold_curves(lm, levels)), 0.003 * age + 0.01 * pull, 0.012),
         ([u[2:-1] - (0.0, 0.013) for u in c.upper_lids], 0.006, 0.005),
         ([c.outer_lower[9:16] + (0.0, 0.022)], 0.004 + 0.004 * levels[16], 0.01),
     ]
@@ -100,16 +100,16 @@ def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) ->
             for x0, x1 in spans:
                 xs = (x0 + x1) / 2.0 + x * (x1 - x0) / 2.0
                 rows = [np.stack([xs, top - dy + 0.03 * np.abs(xs)], 1) for dy in (0.03, 0.055, 0.08)]
-                lines.append((rows, 0.005 * levels[au] * (0.5 + age), 0.006))
+                lines.append((rows, 0.003 * levels[au] * (0.4 + age), 0.008))
     if levels[4] > 0.0:
         furrows = [np.array([lm[21] + (0.012, -0.03), lm[21] + (0.016, 0.01)]),
                    np.array([lm[22] + (-0.012, -0.03), lm[22] + (-0.016, 0.01)])]
-        lines.append((furrows, 0.008 * levels[4], 0.006))
+        lines.append((furrows, 0.006 * levels[4], 0.008))
     if levels[9] > 0.0:
         step = (lm[29, 1] - lm[27, 1]) / 3.0
         rows = [np.array([(-0.025, y + 0.004), (0.0, y), (0.025, y + 0.004)]) for y in lm[27, 1] + step * np.arange(3)]
         rows += [np.array([lm[28] + (s * 0.02, 0.01), lm[28] + (s * 0.045, -0.012)]) for s in (-1.0, 1.0)]
-        lines.append((rows, 0.007 * levels[9], 0.006))
+        lines.append((rows, 0.005 * levels[9], 0.008))
     if levels[6] > 0.0:
         feet = [np.array([lm[i] + (s * 0.012, 0.0), lm[i] + (s * 0.045, dy)]) for i, s in ((36, -1.0), (45, 1.0))
                 for dy in (-0.016, 0.004, 0.02)]
@@ -128,11 +128,10 @@ def height_field(side: int, transform: np.ndarray, identity: FaceIdentity, lm: n
     creases = Layer(side, transform)
     for shapes, depth, width in sorted(_lines(lm, c, levels, look), key=lambda item: item[1]):
         creases.line(shapes, depth, width)
-    z -= creases.soften(0.004)
+    z -= creases.soften(0.007)
     bulges = Layer(side, transform)
-    squint = max(levels[6], levels[7])
-    if squint > 0.0:  # the lower lid pushed up as a roll of skin
-        bulges.fill([band(lo[2:-2], -0.004, 0.012) for lo in c.lower_lids], 0.006 * squint)
+    if levels[6] > 0.0:  # the lower lid pushed up by the cheek as a roll of skin
+        bulges.fill([band(lo[2:-2], -0.004, 0.012) for lo in c.lower_lids], 0.006 * levels[6])
     if levels[12] > 0.0:  # cheeks pushed out beside the raised mouth corners
         bulges.fill([ellipse(p + (s * 0.03, -0.02), (0.03, 0.04)) for p, s in ((lm[48], -1.0), (lm[54], 1.0))],
                     0.012 * levels[12])

@@ -98,8 +98,9 @@ def render_realistic_face(
     if occluder != "none":
         occluder_rng = rng if rng is not None else np.random.default_rng(0)
         covered = _occlude(occluder, identity, lm, occluder_rng, side, transform, frontal)
-    eyes = contours.eye_centres.mean(axis=0) @ transform[:, :2].T + transform[:, 2]
-    pivot_depth = float(cv2.getRectSubPix(depth, (1, 1), tuple(eyes.astype(np.float32)))[0, 0])
+    eye_pixels = (contours.eye_centres @ transform[:, :2].T + transform[:, 2]).astype(np.float32)
+    pivot_depth = float(np.mean([cv2.getRectSubPix(depth, (1, 1), tuple(p))[0, 0] for p in eye_pixels]))
+    eyes = eye_pixels.mean(axis=0)  # the head turns about the eyes: aligned crops keep them in place
     warp_depth = cv2.GaussianBlur((depth - pivot_depth) * unit, (0, 0), 0.01 * unit)
     view = Projection(pose, warp_depth, eyes)
     image = cv2.resize(view.warp(frontal), (size, size), interpolation=cv2.INTER_AREA)

@@ -20,7 +20,7 @@ def shade(albedo: np.ndarray, depth: np.ndarray, head: np.ndarray, unit: float, 
     cosine = (lz - lx * gx - ly * gy) * norm
     diffuse = look.ambient + (1.0 - look.ambient) * np.clip(cosine, 0.0, None)
     cavity = cv2.GaussianBlur(depth, (0, 0), 0.012 * unit) - depth  # > 0 in creases and hollows
-    occlusion = np.clip(1.0 - 9.0 * cavity, 0.55, 1.0)
+    occlusion = np.clip(1.0 - 6.0 * cavity, 0.6, 1.0)
     hx, hy, hz = lx, ly, lz + 1.0
     h_norm = 1.0 / np.sqrt(hx * hx + hy * hy + hz * hz)
     highlight = np.clip((hz - hx * gx - hy * gy) * norm * h_norm, 0.0, None) ** 16
