@@ -53,7 +53,7 @@ def test_action_unit_table_follows_facs() -> None:
     assert ACTION_UNITS["surprise"] == (1, 2, 5, 26)
     assert ACTION_UNITS["sadness"] == (1, 4, 15)
     assert ACTION_UNITS["anger"] == (4, 5, 7, 23)
-    assert ACTION_UNITS["disgust"] == (9, 10)
+    assert ACTION_UNITS["disgust"] == (9, 15, 16)
     assert ACTION_UNITS["fear"] == (1, 2, 4, 5, 20, 26)
     used = {au for aus in ACTION_UNITS.values() for au in aus}
     assert used == set(AU_REGIONS) == set(AU_LANDMARKS)
@@ -115,7 +115,7 @@ def test_landmarks_lie_inside_the_image(faces: FaceSet) -> None:
         (SURPRISE, [*BROWS, 37, 38, 43, 44, 57, 66], [30]),
         (SADNESS, [21, 22, 48, 54], [30, "cheeks"]),
         (ANGER, [21, 22, 37, 44, 51, 57], [30, "cheeks"]),
-        (DISGUST, [29, 31, 35, 51], [*BROWS, *EYES]),
+        (DISGUST, [21, 22, 29, 31, 35, 51, 40, 47], [17, 18, 25, 26]),  # AU9 lowers the medial brows
         (FEAR, [*BROWS, 37, 44, 48, 54, 66], [30]),
     ],
 )

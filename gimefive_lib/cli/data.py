@@ -1,4 +1,5 @@
-"""``data``: summarise a dataset split, fill the decoded-image cache, or write the synthetic faces to disk."""
+"""``data``: summarise a dataset split, fill the decoded-image cache, write the synthetic faces to disk, or score how
+real the synthetic faces look to a model trained on real faces."""
 
 from __future__ import annotations
 
@@ -12,12 +13,16 @@ from gimefive_lib.cli.arguments import add_dataset_arguments, load_faces
 from gimefive_lib.data import SYNTHETIC, DatasetError, FaceSet, SplitNotFound, get_loader
 from gimefive_lib.data.figures import evidence_overlays, sample_grid
 from gimefive_lib.data.summary import format_summary, summarize
-from gimefive_lib.data.synthetic.render import generate_synthetic
+from gimefive_lib.data.synthetic.render import STYLES, generate_synthetic
+from gimefive_lib.devices import select_device
+from gimefive_lib.evaluation.realism import REALISM_SEED, realism_report
+from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
+from gimefive_lib.training.checkpoint import load_model
 
 
 def register(subparsers) -> None:
-    """Add the ``data`` sub-command with ``summary``, ``prepare`` and ``synthetic``."""
+    """Add the ``data`` sub-command with ``summary``, ``prepare``, ``synthetic`` and ``realism``."""
     p = subparsers.add_parser("data", help="inspect and prepare datasets")
     actions = p.add_subparsers(dest="action", required=True)
 
@@ -45,7 +50,17 @@ def register(subparsers) -> None:
     synthetic.add_argument("--out", type=options.writable_folder, required=True, help="output folder")
     synthetic.add_argument("--size", type=options.face_size, default=64)
     synthetic.add_argument("--seed", type=int, default=None, help="default: $GIMEFIVE_SEED")
+    synthetic.add_argument("--style", choices=STYLES, default=None, help="default: the generator's default style")
     synthetic.set_defaults(run=run_synthetic)
+
+    realism = actions.add_parser("realism", help="accuracy of a real-face model on apex synthetic faces")
+    realism.add_argument("--n", type=options.count, default=1200, help="number of faces (balanced, intensity 1.0)")
+    realism.add_argument("--checkpoint", type=Path, help="model (default: $GIMEFIVE_CHECKPOINT or the shipped one)")
+    realism.add_argument("--style", choices=STYLES, default="realistic", help="synthetic style to score")
+    realism.add_argument("--seed", type=int, default=REALISM_SEED, help="seed of the faces")
+    realism.add_argument("--device", help="cuda, mps or cpu (default: $GIMEFIVE_DEVICE, else the best available)")
+    realism.add_argument("--json", action="store_true", help="print one JSON object")
+    realism.set_defaults(run=run_realism)
 
 
 def add_option_argument(parser: argparse.ArgumentParser) -> None:
@@ -132,10 +147,10 @@ def run_synthetic(args: argparse.Namespace) -> int:
     """Generate the synthetic faces, save them as ``synthetic.npz`` and a per-class grid as ``synthetic-grid.png``."""
     import matplotlib.pyplot as plt
 
-
     seed = get_settings().seed if args.seed is None else args.seed
     started = time.perf_counter()
-    faces = generate_synthetic(args.n, size=args.size, seed=seed)
+    style = {} if args.style is None else {"style": args.style}
+    faces = generate_synthetic(args.n, size=args.size, seed=seed, **style)
     seconds = time.perf_counter() - started
     args.out.mkdir(parents=True, exist_ok=True)
     faces.save(args.out / "synthetic.npz")
@@ -149,4 +164,26 @@ def run_synthetic(args: argparse.Namespace) -> int:
     print(
         f"wrote {args.out / 'synthetic.npz'}, {args.out / 'synthetic-grid.png'}, {args.out / 'synthetic-evidence.png'}"
     )
+    return 0
+
+
+def run_realism(args: argparse.Namespace) -> int:
+    """Score the synthetic style with a real-face checkpoint: accuracy, per-class accuracy, confusion matrix."""
+    device = select_device(args.device or get_settings().device)
+    checkpoint = args.checkpoint or get_settings().checkpoint
+    model, _ = load_model(checkpoint, device)
+    started = time.perf_counter()
+    report = realism_report(model, n=args.n, seed=args.seed, style=args.style)
+    report["checkpoint"] = str(checkpoint)
+    report["seconds"] = round(time.perf_counter() - started, 2)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"{args.style} synthetic faces (n = {report['n']}, seed {args.seed}) read by {checkpoint}: "
+          f"accuracy {report['accuracy']:.3f} (chance {1 / len(EMOTIONS):.3f})")
+    for name, accuracy in report["per_class_accuracy"].items():
+        print(f"  {name:<10} {accuracy:.3f}")
+    print("confusion matrix (rows = truth):")
+    for name, row in zip(EMOTIONS, report["confusion_matrix"], strict=True):
+        print(f"  {name:<10} " + " ".join(f"{count:5d}" for count in row))
     return 0

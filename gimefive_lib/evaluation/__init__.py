@@ -16,6 +16,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "figures": ["accuracy_ci_figure", "confusion_matrices_figure", "confusion_matrix_axes", "per_class_heatmap"],
         "metrics": ["classification_report", "evaluate_model"],
         "paper": ["paper_table"],
+        "realism": ["realism_report"],
         "significance": ["bootstrap_accuracy_ci", "mcnemar_test"],
     },
 )

@@ -198,11 +198,11 @@ def _draw_nose(cv: _Canvas, lm: np.ndarray, level9: float, tone: dict) -> None:
 
 
 def _draw_folds(cv: _Canvas, lm: np.ndarray, neutral: np.ndarray, levels: dict[int, float], skin: float) -> None:
-    """Nasolabial folds from the nose wings towards the (neutral) mouth corners, deepened by AU6 and AU10."""
+    """Nasolabial folds from the nose wings towards the (neutral) mouth corners, deepened by AU6 and AU9."""
     start = lm[[31, 35]] + _FOLD[:, 0]
     end = neutral[[48, 54]] + _FOLD[:, 2] - (0.0, 0.03 * levels[6])
     control = np.stack([start, (start + end) / 2.0 + _FOLD[:, 1], end], axis=1)
-    cv.line(_spline_matrix(3) @ control, skin * (1.0 - 0.06 - 0.3 * max(levels[6], 0.8 * levels[10])), 0.006)
+    cv.line(_spline_matrix(3) @ control, skin * (1.0 - 0.06 - 0.3 * max(levels[6], 0.8 * levels[9])), 0.006)
 
 
 def _draw_mouth(cv: _Canvas, lm: np.ndarray, tone: dict) -> None:

@@ -6,15 +6,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from gimefive_lib.data.synthetic.action_units import _AU_DISPLACEMENT, _MIRROR, ACTION_UNITS, AU_NAMES
+from gimefive_lib.data.synthetic.action_units import _AU_DISPLACEMENT, _MIRROR, ACTION_UNITS, APEX_LEVELS, AU_NAMES
 from gimefive_lib.data.synthetic.identity import EYE_Y, FaceIdentity, Pose
 from gimefive_lib.labels import EMOTIONS
 
 
 def _au_levels(emotion: int, intensity: float) -> dict[int, float]:
     """Activation of every AU (0 for the AUs the emotion does not use)."""
-    active = ACTION_UNITS[EMOTIONS[emotion]]
-    return {au: (intensity if au in active else 0.0) for au in AU_NAMES}
+    active, apex = ACTION_UNITS[EMOTIONS[emotion]], APEX_LEVELS.get(EMOTIONS[emotion], {})
+    return {au: (intensity * apex.get(au, 1.0) if au in active else 0.0) for au in AU_NAMES}
 
 
 _JAW_COS = np.cos(np.linspace(np.pi, np.pi / 2, 9))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple, fields
+
 import cv2
 import numpy as np
 
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.synthetic.action_units import OCCLUDERS
+from gimefive_lib.data.synthetic.action_units import AU_NAMES, OCCLUDERS
 from gimefive_lib.data.synthetic.drawing import _Canvas, _draw_face
 from gimefive_lib.data.synthetic.geometry import (
     _au_levels,
@@ -18,11 +20,25 @@ from gimefive_lib.data.synthetic.geometry import (
 from gimefive_lib.data.synthetic.identity import FaceIdentity, Pose, RenderedFace, random_identity, random_pose
 from gimefive_lib.data.synthetic.masks import _evidence_mask, _photometric
 from gimefive_lib.data.synthetic.occluders import _OCCLUDER_SHAPES, _paint
+from gimefive_lib.data.synthetic.realistic.framing import HeadPose, random_head_pose, random_realistic_identity
+from gimefive_lib.data.synthetic.realistic.render import render_realistic_face
 from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
 
 SUPERSAMPLE = 2  # faces are drawn at twice the output size, then area-averaged down
 DEFAULT_INTENSITY = (0.6, 1.0)
 DEFAULT_OCCLUSION = 0.15
+STYLES: tuple[str, ...] = ("realistic", "cartoon")
+DEFAULT_STYLE = "cartoon"
+
+
+def _check_face(emotion: int, intensity: float, occluder: str) -> None:
+    """Raise ValueError for an emotion, intensity or occluder outside the generator's range."""
+    if not 0 <= emotion < NUM_CLASSES:
+        raise ValueError(f"emotion must be a GiMeFive id 0..{NUM_CLASSES - 1}, got {emotion}")
+    if not 0.0 <= intensity <= 1.0:
+        raise ValueError(f"intensity must be in [0, 1], got {intensity}")
+    if occluder != "none" and occluder not in OCCLUDERS:
+        raise ValueError(f"occluder must be 'none' or one of {OCCLUDERS}, got {occluder!r}")
 
 
 def render_face(
@@ -40,12 +56,7 @@ def render_face(
     upright and centred; ``occluder`` is ``"none"`` or one of :data:`OCCLUDERS`. The evidence mask is empty at
     intensity 0; landmarks are (x, y) output pixel coordinates with pixel centres at integers.
     """
-    if not 0 <= emotion < NUM_CLASSES:
-        raise ValueError(f"emotion must be a GiMeFive id 0..{NUM_CLASSES - 1}, got {emotion}")
-    if not 0.0 <= intensity <= 1.0:
-        raise ValueError(f"intensity must be in [0, 1], got {intensity}")
-    if occluder != "none" and occluder not in OCCLUDERS:
-        raise ValueError(f"occluder must be 'none' or one of {OCCLUDERS}, got {occluder!r}")
+    _check_face(emotion, intensity, occluder)
     levels = _au_levels(emotion, float(intensity))
     neutral = _neutral_landmarks(identity)
     lm = _deformed_landmarks(neutral, levels)
@@ -82,6 +93,32 @@ def _balanced_labels(n: int, balanced: bool, rng: np.random.Generator) -> np.nda
     return rng.permutation(np.arange(n) % NUM_CLASSES)
 
 
+def _check_style(style: str) -> None:
+    """Raise ValueError for an unknown rendering style."""
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {STYLES}, got {style!r}")
+
+
+def _render(
+    style: str,
+    identity: FaceIdentity,
+    emotion: int,
+    intensity: float,
+    size: int,
+    rng: np.random.Generator | None,
+    pose: Pose | HeadPose,
+    occluder: str = "none",
+) -> RenderedFace:
+    """One face in ``style`` (a realistic face takes a HeadPose, a cartoon a Pose)."""
+    if style == "cartoon":
+        return render_face(identity, emotion, intensity, size, rng, pose, occluder)
+    _check_face(emotion, intensity, occluder)
+    return render_realistic_face(identity, emotion, intensity, size, rng, pose, occluder)
+
+
+_PEOPLE = {"cartoon": (random_identity, random_pose), "realistic": (random_realistic_identity, random_head_pose)}
+
+
 def _generate(
     n: int,
     size: int,
@@ -90,27 +127,40 @@ def _generate(
     occlusion: float,
     balanced: bool,
     name: str,
+    style: str,
 ) -> FaceSet:
-    """Render ``n`` random faces from one generator."""
+    """Render ``n`` random faces from one generator; the report keeps every face's AU intensities and pose."""
     if n < 0 or not 0.0 <= occlusion <= 1.0:
         raise ValueError(f"need n >= 0 and occlusion in [0, 1], got n={n}, occlusion={occlusion}")
+    _check_style(style)
     low, high = _intensity_range(intensity)
     labels = _balanced_labels(n, balanced, rng)
     images, masks = np.empty((n, size, size), np.uint8), np.empty((n, size, size), bool)
     landmarks = np.empty((n, 68, 2), np.float32)
+    au_intensity = np.zeros((n, len(AU_NAMES)), np.float32)
+    draw_identity, draw_pose = _PEOPLE[style]
+    pose_fields = tuple(field.name for field in fields(HeadPose if style == "realistic" else Pose))
+    poses = np.empty((n, len(pose_fields)), np.float32)
     occluders = dict.fromkeys(("none",) + OCCLUDERS, 0)
     for i, label in enumerate(labels):
-        identity, pose, level = random_identity(rng), random_pose(rng), rng.uniform(low, high)
+        identity, pose, level = draw_identity(rng), draw_pose(rng), rng.uniform(low, high)
         occluder = OCCLUDERS[rng.integers(len(OCCLUDERS))] if rng.random() < occlusion else "none"
-        face = render_face(identity, int(label), level, size, rng, pose, occluder)
+        face = _render(style, identity, int(label), level, size, rng, pose, occluder)
         images[i], masks[i], landmarks[i] = face.image, face.mask, face.landmarks
+        au_intensity[i] = list(_au_levels(int(label), level).values())
+        poses[i] = astuple(pose)
         occluders[occluder] += 1
     report = {
         "generator": "synthetic",
+        "style": style,
         "size": size,
         "intensity": (low, high),
         "occlusion": occlusion,
         "occluders": occluders,
+        "action_units": tuple(AU_NAMES),
+        "au_intensity": au_intensity,
+        "pose_fields": pose_fields,
+        "pose": poses,
     }
     sources = [f"{name}/{i:06d}" for i in range(n)]
     return FaceSet(images, labels, name, sources, masks, landmarks, report)
@@ -123,30 +173,42 @@ def generate_synthetic(
     intensity: float | tuple[float, float] = DEFAULT_INTENSITY,
     occlusion: float = DEFAULT_OCCLUSION,
     balanced: bool = True,
+    style: str = DEFAULT_STYLE,
 ) -> FaceSet:
     """``n`` random faces (new identity, pose, lighting per face) with masks and landmarks, deterministic in ``seed``.
 
     ``intensity`` is a fixed level or a (low, high) range drawn uniformly; ``occlusion`` is the fraction of faces
-    given glasses, a hand or a patch; ``balanced`` gives every class n//6 faces (the remainder to the first).
+    given glasses, a hand or a patch; ``balanced`` gives every class n//6 faces (the remainder to the first);
+    ``style`` is ``"realistic"`` (photo-like aligned crops, 3-D pose) or ``"cartoon"`` (line drawings). The report
+    keeps each face's AU intensities (columns ``report["action_units"]``) and pose (``report["pose_fields"]``).
     """
-    faces = _generate(n, size, np.random.default_rng(seed), intensity, occlusion, balanced, "synthetic")
+    faces = _generate(n, size, np.random.default_rng(seed), intensity, occlusion, balanced, "synthetic", style)
     faces.report["seed"] = seed
     return faces
 
 
 def render_clip(
-    emotion: int, n_frames: int = 30, size: int = 64, seed: int = 0, identity: FaceIdentity | None = None
+    emotion: int,
+    n_frames: int = 30,
+    size: int = 64,
+    seed: int = 0,
+    identity: FaceIdentity | None = None,
+    style: str = DEFAULT_STYLE,
 ) -> FaceSet:
     """One identity going from neutral (intensity 0) to apex (1) in ``n_frames`` frames, labelled ``emotion``."""
     if n_frames < 1:
         raise ValueError(f"n_frames must be at least 1, got {n_frames}")
+    _check_style(style)
     rng = np.random.default_rng(seed)
+    draw_identity, draw_pose = _PEOPLE[style]
     if identity is None:
-        identity = random_identity(rng)
-    pose, photo_seed = random_pose(rng), int(rng.integers(2**31))
+        identity = draw_identity(rng)
+    pose, photo_seed = draw_pose(rng), int(rng.integers(2**31))
     levels = np.linspace(0.0, 1.0, n_frames)
-    # every frame gets the same lighting and noise, so only the expression changes
-    frames = [render_face(identity, emotion, float(t), size, np.random.default_rng(photo_seed), pose) for t in levels]
+    # every frame gets the same look, lighting and noise, so only the expression changes
+    frames = [
+        _render(style, identity, emotion, float(t), size, np.random.default_rng(photo_seed), pose) for t in levels
+    ]
     return FaceSet(
         images=np.stack([f.image for f in frames]),
         labels=np.full(n_frames, emotion, np.int64),
@@ -154,15 +216,23 @@ def render_clip(
         sources=[f"synthetic-clip/{EMOTIONS[emotion]}/{i:03d}" for i in range(n_frames)],
         masks=np.stack([f.mask for f in frames]),
         landmarks=np.stack([f.landmarks for f in frames]),
-        report={"generator": "synthetic-clip", "seed": seed, "size": size, "intensity": levels.tolist()},
+        report={
+            "generator": "synthetic-clip",
+            "style": style,
+            "seed": seed,
+            "size": size,
+            "intensity": levels.tolist(),
+        },
     )
 
 
-def synthetic_splits(n_train: int, n_test: int, size: int = 64, seed: int = 0) -> tuple[FaceSet, FaceSet]:
+def synthetic_splits(
+    n_train: int, n_test: int, size: int = 64, seed: int = 0, style: str = DEFAULT_STYLE
+) -> tuple[FaceSet, FaceSet]:
     """Train and test sets drawn from two disjoint random streams of ``seed`` (different identities)."""
     streams = [np.random.default_rng(stream) for stream in np.random.SeedSequence(seed).spawn(2)]
-    train = _generate(n_train, size, streams[0], DEFAULT_INTENSITY, DEFAULT_OCCLUSION, True, "synthetic-train")
-    test = _generate(n_test, size, streams[1], DEFAULT_INTENSITY, DEFAULT_OCCLUSION, True, "synthetic-test")
+    train = _generate(n_train, size, streams[0], DEFAULT_INTENSITY, DEFAULT_OCCLUSION, True, "synthetic-train", style)
+    test = _generate(n_test, size, streams[1], DEFAULT_INTENSITY, DEFAULT_OCCLUSION, True, "synthetic-test", style)
     for faces in (train, test):
         faces.report["seed"] = seed
     return train, test
