@@ -117,3 +117,22 @@ def test_native_log_noise_is_dropped_and_real_stderr_kept():
     drop_native_log_noise(notebook)
     assert notebook.cells[0].outputs == []
     assert [o["text"] for o in notebook.cells[1].outputs] == ["a real warning\n", "kept\n"]
+
+
+def test_plotly_outputs_get_a_static_png_of_the_same_figure():
+    import base64
+
+    import plotly.graph_objects as go
+
+    from gimefive_lib.notebook.setup import static_images_available
+    from gimefive_lib.notebook.static import PLOTLY, PNG, add_plotly_png
+
+    if not static_images_available():
+        pytest.skip("needs kaleido and a Chromium")
+    figure = go.Figure(go.Bar(x=["happiness", "fear"], y=[3, 1])).to_plotly_json()
+    output = nbformat.v4.new_output("display_data", data={PLOTLY: figure, "text/plain": "figure"})
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[output])])
+    assert add_plotly_png(notebook) == 1 and add_plotly_png(notebook) == 0  # added once, then kept
+    png = base64.b64decode(notebook.cells[0].outputs[0]["data"][PNG])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+    nbformat.validate(notebook)

@@ -51,6 +51,18 @@ def test_committed_notebooks_carry_no_widget_state_or_plotly_bundle():
         assert "plotly.js v" not in path.read_text()[:3_000_000], f"{path.name} embeds the plotly.js bundle"
 
 
+def test_committed_notebooks_read_without_a_kernel():
+    """GitHub and nbviewer draw no plotly JSON and run no widget: each figure needs a static copy, and stderr noise
+    from native libraries must not be what a reader sees."""
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        outputs = [out for cell in json.loads(path.read_text())["cells"] for out in cell.get("outputs", [])]
+        for out in outputs:
+            data = out.get("data", {})
+            if "application/vnd.plotly.v1+json" in data:
+                assert "image/png" in data, f"{path.name}: a plotly figure without its static PNG"
+            assert out.get("name") != "stderr", f"{path.name}: stderr output {''.join(out['text'])[:80]!r}"
+
+
 def test_citation_and_licence_agree_with_pyproject_and_cite_both_papers():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 import nbformat
 from nbclient import NotebookClient
 
+from gimefive_lib.notebook.setup import static_images_available
 from gimefive_lib.notebook.slides import add_slide_metadata
+from gimefive_lib.notebook.static import add_plotly_png
 from gimefive_lib.settings import PROJECT_DIR
 
 if TYPE_CHECKING:
@@ -152,6 +154,8 @@ def execute_notebook(
     drop_closed_widget_outputs(notebook, client.closed_widgets)
     drop_native_log_noise(notebook)
     add_slide_metadata(notebook)
+    if static_images_available():
+        add_plotly_png(notebook)
     notebook.metadata.pop("widgets", None)  # live widget state is meaningless without the kernel; keep files small
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
