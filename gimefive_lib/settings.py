@@ -18,6 +18,8 @@ def _project_dir() -> Path:
 
 PROJECT_DIR = _project_dir()
 SHIPPED_CHECKPOINT = PACKAGE_DIR / "weights" / "gimefive_rafdb.pt"
+# GiMeFive trained on the synthetic default with the long budget: the model of lessons 04, 05 and 07 in class mode.
+SHIPPED_SYNTHETIC = PACKAGE_DIR / "weights" / "gimefive_synthetic.pt"
 
 
 def _flag(value: str | None) -> bool:
@@ -33,6 +35,7 @@ class Settings:
     | ``GIMEFIVE_DATA`` | root of real datasets (``RAF-DB/``, ``fer2013/`` ...); unset = synthetic faces | unset |
     | ``GIMEFIVE_DATASET`` | which dataset the notebooks use when ``GIMEFIVE_DATA`` is set | ``rafdb`` |
     | ``GIMEFIVE_FAST`` | ``1`` = small sizes and few epochs (CI, nbval) | ``0`` |
+    | ``GIMEFIVE_LONG`` | ``1`` = the long budgets: train every model yourself (about 50 min on 2 CPU cores) | ``0`` |
     | ``GIMEFIVE_CACHE`` | folder for decoded-image caches and landmark caches | ``~/.cache/gimefive`` |
     | ``GIMEFIVE_RUNS`` | folder for checkpoints and histories the notebooks write | ``<project>/build/runs`` |
     | ``GIMEFIVE_FIGURES`` | folder the notebooks save figures into | ``<project>/figures`` |
@@ -48,12 +51,19 @@ class Settings:
     data_root: Path | None = None
     dataset: str = "rafdb"
     fast: bool = False
+    long: bool = False
     cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "gimefive")
     runs_dir: Path = PROJECT_DIR / "build" / "runs"
     figures_dir: Path = PROJECT_DIR / "figures"
     device: str = "auto"
     seed: int = 0
     checkpoint: Path = SHIPPED_CHECKPOINT
+
+    @property
+    def mode(self) -> str:
+        """``fast`` (CI: small sizes), ``long`` (today's full budgets, every model trained here) or ``class`` (the
+        default: each lesson fits a class period, using the shipped models where a lesson would train for long)."""
+        return "fast" if self.fast else "long" if self.long else "class"
 
     @property
     def uses_real_data(self) -> bool:
@@ -80,6 +90,7 @@ def get_settings(environ: dict[str, str] | None = None) -> Settings:
         data_root=project_path(data) if data else None,
         dataset=env.get("GIMEFIVE_DATASET", defaults.dataset).lower(),
         fast=_flag(env.get("GIMEFIVE_FAST")),
+        long=_flag(env.get("GIMEFIVE_LONG")),
         cache_dir=project_path(env.get("GIMEFIVE_CACHE", defaults.cache_dir)),
         runs_dir=project_path(env.get("GIMEFIVE_RUNS", defaults.runs_dir)),
         figures_dir=project_path(env.get("GIMEFIVE_FIGURES", defaults.figures_dir)),

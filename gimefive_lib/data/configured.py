@@ -9,18 +9,26 @@ from gimefive_lib.data.datasets.base import SplitNotFound
 from gimefive_lib.data.datasets.registry import SYNTHETIC, get_loader
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import HOLDOUT_FRACTION, VAL_FRACTION, DatasetSplits, hold_out, train_val_split
-from gimefive_lib.data.synthetic.render import synthetic_splits
+from gimefive_lib.data.synthetic.render import DEFAULT_STYLE, GENERATOR_VERSION, synthetic_splits
 from gimefive_lib.settings import Settings, get_settings
 
 SYNTHETIC_VAL_FRACTION = 0.15  # the share of the synthetic train faces held out for validation
 
 
-def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
-    """Synthetic train/val/test faces (test faces have other identities); fast mode uses fewer faces."""
+def synthetic_recipe(settings: Settings | None = None) -> dict:
+    """What the notebooks' synthetic splits are made of: generator, style, sizes, seed and validation share. A model
+    trained on them stores this, so that a later generator or seed is never paired with its weights."""
     settings = settings or get_settings()
     n_train, n_test = (1200, 300) if settings.fast else (6000, 1200)
-    train, test = synthetic_splits(n_train, n_test, seed=settings.seed)
-    train, val = train_val_split(train, SYNTHETIC_VAL_FRACTION, seed=settings.seed)
+    return {"generator": GENERATOR_VERSION, "style": DEFAULT_STYLE, "n_train": n_train, "n_test": n_test,
+            "seed": settings.seed, "val_fraction": SYNTHETIC_VAL_FRACTION}
+
+
+def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
+    """Synthetic train/val/test faces (test faces have other identities); fast mode uses fewer faces."""
+    recipe = synthetic_recipe(settings)
+    train, test = synthetic_splits(recipe["n_train"], recipe["n_test"], seed=recipe["seed"], style=recipe["style"])
+    train, val = train_val_split(train, SYNTHETIC_VAL_FRACTION, seed=recipe["seed"])
     return DatasetSplits(train, val, test)
 
 

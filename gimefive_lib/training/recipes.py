@@ -9,12 +9,12 @@ from pathlib import Path
 from torch import nn
 
 from gimefive_lib.data import DatasetSplits
-from gimefive_lib.data.configured import synthetic_data
+from gimefive_lib.data.configured import synthetic_data, synthetic_recipe
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.devices import select_device
-from gimefive_lib.settings import Settings, get_settings
+from gimefive_lib.settings import SHIPPED_SYNTHETIC, Settings, get_settings
 from gimefive_lib.training.augment import AugmentConfig
-from gimefive_lib.training.checkpoint import load_model, run_finished
+from gimefive_lib.training.checkpoint import export_weights, load_model, read_checkpoint, run_finished
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer, changed_settings
 
@@ -47,12 +47,22 @@ def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn
 
 # Fewer epochs than this on the full synthetic set train on flips only: moved faces take ~6 epochs to learn.
 MIN_EPOCHS_FOR_MOVES = 10
+# Epochs on the synthetic faces by mode: fast (CI, 1,200 faces), class (a lesson's live run), long (the full budget).
+SYNTHETIC_EPOCHS = {"fast": 10, "class": 3, "long": 15}
+REAL_EPOCHS = {"fast": 2, "class": 3, "long": 40}
+# Notebook 03's live comparison per mode: epochs per model and the stride that thins the train faces.
+COMPARISON_BUDGET = {"fast": (2, 2), "class": (2, 4), "long": (4, 1)}
+
+
+def _run_name(settings: Settings, what: str) -> str:
+    """A run folder per mode, so that a class-mode run never stands in for a long one."""
+    return what + {"fast": "-fast", "class": "-class", "long": ""}[settings.mode]
 
 
 def synthetic_config(
     settings: Settings | None = None, model: str = "gimefive", epochs: int | None = None
 ) -> TrainConfig:
-    """The training settings used for models on the synthetic faces (default 15 epochs, 10 in fast mode)."""
+    """The training settings used for models on the synthetic faces (15 epochs long, 3 in class mode, 10 fast)."""
     settings = settings or get_settings()
     # The classes differ only by small action-unit movements. With lr 1e-3, or with random erasing (which hides
     # them), the model stayed at chance for epochs; at lr 3e-4 with flips only it passes 60 % validation accuracy
@@ -60,11 +70,11 @@ def synthetic_config(
     # settle on one fixed cell (a template, often at the border: pointing game 0.17); shifting and scaling the
     # faces by up to 16 % / 15 % makes the maps follow the evidence (0.49 after 8 epochs, bench/
     # pointing_during_training.py) but needs ~6 epochs of the full set to learn, more than fast mode has.
-    epochs = epochs or (10 if settings.fast else 15)
+    epochs = epochs or SYNTHETIC_EPOCHS[settings.mode]
     augment = AugmentConfig.paper()
     if not settings.fast and epochs >= MIN_EPOCHS_FOR_MOVES:
         augment = replace(augment, shift=0.16, scale=0.15)
-    out = settings.runs_dir / f"synthetic-{model}{'-fast' if settings.fast else ''}"
+    out = settings.runs_dir / _run_name(settings, f"synthetic-{model}")
     return TrainConfig(
         model=model,
         epochs=epochs,
@@ -80,21 +90,56 @@ def synthetic_config(
 def notebook_config(
     settings: Settings | None = None, model: str = "gimefive", epochs: int | None = None
 ) -> TrainConfig:
-    """Training settings for the notebooks' data: the synthetic config, or 40 epochs (2 in fast mode) on real data."""
+    """Training settings for the notebooks' data: the synthetic config, or 40 epochs (3 in class mode, 2 fast) on
+    real data."""
     settings = settings or get_settings()
     if not settings.uses_real_data:
         return synthetic_config(settings, model, epochs)
-    out = settings.runs_dir / f"{settings.dataset}-{model}{'-fast' if settings.fast else ''}"
-    epochs = epochs or (2 if settings.fast else 40)
+    out = settings.runs_dir / _run_name(settings, f"{settings.dataset}-{model}")
+    epochs = epochs or REAL_EPOCHS[settings.mode]
     return TrainConfig(model=model, epochs=epochs, seed=settings.seed, device=settings.device, out_dir=str(out))
 
 
+def comparison_budget(settings: Settings | None = None) -> tuple[int, int]:
+    """Notebook 03's live comparison: epochs per model, and keep every n-th train face (class mode: 2 epochs on a
+    quarter of the faces, a few minutes; long: 4 epochs on all of them, about 35 minutes on 2 CPU cores)."""
+    return COMPARISON_BUDGET[(settings or get_settings()).mode]
+
+
+def shipped_synthetic_model(settings: Settings | None = None) -> nn.Module | None:
+    """The shipped GiMeFive trained on the synthetic default with the long budget, in eval mode; None when it is
+    missing or was trained on other synthetic faces (another generator, style, size or seed) than these settings'."""
+    settings = settings or get_settings()
+    if not SHIPPED_SYNTHETIC.is_file():
+        return None
+    state = read_checkpoint(SHIPPED_SYNTHETIC, mmap=True)
+    if state.get("data") != synthetic_recipe(replace(settings, fast=False)):
+        return None
+    return load_model(SHIPPED_SYNTHETIC, select_device(settings.device), expect="gimefive")[0]
+
+
 def synthetic_model(settings: Settings | None = None, model: str = "gimefive") -> tuple[nn.Module, DatasetSplits]:
-    """A model trained on the synthetic faces (trained once, then loaded) and the data it was trained on."""
+    """A model trained on the synthetic faces and the data it was trained on. In class mode GiMeFive is the shipped
+    long-budget model (when it matches the faces); otherwise the mode's model is trained once, then loaded."""
     settings = settings or get_settings()
     data = synthetic_data(settings)
+    shipped = shipped_synthetic_model(settings) if settings.mode == "class" and model == "gimefive" else None
+    if shipped is not None:
+        return shipped, data
     trained, _ = load_or_train(synthetic_config(settings, model), data.train, data.val)
     return trained, data
+
+
+def export_synthetic_model(settings: Settings | None = None, output: Path = SHIPPED_SYNTHETIC) -> Path:
+    """Train (or resume, or load) GiMeFive on the synthetic default with the long budget and export it as fp16 weights
+    with the recipe of its faces, where class mode finds it: what ``export --synthetic-default`` does."""
+    settings = replace(settings or get_settings(), fast=False, long=True)
+    data = synthetic_data(settings)
+    config = synthetic_config(settings)
+    load_or_train(config, data.train, data.val)
+    note = "GiMeFive trained on the suite's synthetic default faces (long budget); see weights/MODEL_CARD.md"
+    extra = {"data": synthetic_recipe(settings), "note": note}
+    return export_weights(Path(config.out_dir) / "best.pt", output, extra=extra)
 
 
 def shipped_model(settings: Settings | None = None) -> nn.Module:

@@ -29,6 +29,8 @@ DEFAULT_INTENSITY = (0.6, 1.0)
 DEFAULT_OCCLUSION = 0.15
 STYLES: tuple[str, ...] = ("realistic", "cartoon")
 DEFAULT_STYLE = "cartoon"
+# Changed whenever a change of the generator changes the faces a seed gives (a trained model records it).
+GENERATOR_VERSION = "2026-12-06"
 
 
 def _check_face(emotion: int, intensity: float, occluder: str) -> None:
