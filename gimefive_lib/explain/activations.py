@@ -113,8 +113,9 @@ def plot_block_overview(image: np.ndarray, activations: dict[str, np.ndarray], k
     return figure
 
 
-def plot_filters(filters: np.ndarray, columns: int = 16) -> Figure:
-    """The first-layer kernels as small gray images, each scaled symmetrically around 0 (matplotlib figure)."""
+def plot_filters(filters: np.ndarray, columns: int = 16, which: str = "") -> Figure:
+    """The first-layer kernels as small gray images, each scaled symmetrically around 0 (matplotlib figure);
+    ``which`` names the model in the title (e.g. ``trained`` or ``untrained``)."""
     import matplotlib.pyplot as plt
 
     rows, cols = _grid_shape(len(filters), columns)
@@ -124,6 +125,8 @@ def plot_filters(filters: np.ndarray, columns: int = 16) -> Figure:
     for ax, kernel in zip(axes.ravel(), filters, strict=False):
         limit = float(np.abs(kernel).max()) or 1.0
         ax.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
-    figure.suptitle(f"first conv layer: {len(filters)} kernels {filters.shape[1]}x{filters.shape[2]}", fontsize=10)
+    prefix = f"{which} GiMeFive, " if which else ""
+    figure.suptitle(f"{prefix}first conv layer: {len(filters)} kernels {filters.shape[1]}x{filters.shape[2]}",
+                    fontsize=10)
     figure.tight_layout()
     return figure
