@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from gimefive_lib.cli import options
-from gimefive_lib.data.detection import DETECTORS, make_detector
+from gimefive_lib.data.detection import DEFAULT_DETECTOR, DETECTORS, make_detector
 from gimefive_lib.video.frames import FALLBACK_CLIPS, CameraNotFoundError, CameraSource, open_source
 from gimefive_lib.video.model import video_model
 from gimefive_lib.video.pipeline import FramePipeline
@@ -27,7 +27,8 @@ def register(subparsers) -> None:
     p.add_argument("--checkpoint", type=Path, help="GiMeFive checkpoint (default: the shipped RAF-DB one)")
     p.add_argument("--no-cam", action="store_true", help="no Grad-CAM overlay")
     p.add_argument("--landmarks", action="store_true", help="draw landmarks (MediaPipe face mesh; exact on synthetic)")
-    p.add_argument("--detector", default="haar", choices=DETECTORS)
+    p.add_argument("--detector", default=DEFAULT_DETECTOR, choices=DETECTORS,
+                   help="face detector: BlazeFace (mediapipe, default; Haar if mediapipe is missing) or haar")
     p.add_argument("--smoothing", type=options.fraction, default=0.6, help="EMA weight of the past per face; 0 = none")
     p.add_argument("--max-frames", type=options.count, help="stop after this many frames")
     p.add_argument("--fallback", default="synthetic", choices=FALLBACK_CLIPS, help="clip used without input/camera")
