@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import torch
+
 from gimefive_lib.cli import options
 from gimefive_lib.data.detection import DEFAULT_DETECTOR, DETECTORS, make_detector
 from gimefive_lib.video.frames import FALLBACK_CLIPS, CameraNotFoundError, CameraSource, open_source
@@ -57,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     if args.input is None and args.camera is None:
         print(f"no --input or --camera: using the fallback {source.name}")
     print(f"model: {note}", flush=True)
+    # A frame's faces make a tiny batch: one torch thread is as fast, and OpenMP threads spinning against
+    # MediaPipe's own threads slowed the whole loop several times over on a 2-core CPU (bench/video_fps.py).
+    torch.set_num_threads(1)
     pipeline = FramePipeline(
         model, make_detector(args.detector), cam=not args.no_cam, smoothing=args.smoothing, landmarks=args.landmarks
     )

@@ -175,3 +175,31 @@ def face_scene(faces: list[np.ndarray], rng: np.random.Generator, width: int = 6
                 boxes.append(box)
                 break
     return frame, boxes
+
+
+def face_clip(faces: list[np.ndarray], n_frames: int, rng: np.random.Generator, width: int = 640, height: int = 480,
+              sizes: tuple[int, int] = (100, 200)) -> tuple[np.ndarray, list[list[Box]]]:
+    """``n_frames`` RGB frames in which each of ``faces`` drifts slowly over one fixed background (a steady
+    camera), kept apart on a grid of cells; the true boxes of each frame."""
+    base = background(rng, width, height)
+    cols = int(np.ceil(np.sqrt(len(faces))))
+    rows = int(np.ceil(len(faces) / cols))
+    cell_w, cell_h = width // cols, height // rows
+    plans = []
+    for k in range(len(faces)):
+        side = int(min(rng.integers(sizes[0], sizes[1] + 1), cell_w - 8, cell_h - 8))
+        x0, y0 = (k % cols) * cell_w, (k // cols) * cell_h
+        start = rng.uniform(0, [cell_w - side, cell_h - side])
+        end = rng.uniform(0, [cell_w - side, cell_h - side])
+        plans.append((side, x0, y0, start, end))
+    frames, truths = [], []
+    for t in np.linspace(0, 1, n_frames):
+        frame, boxes = base.copy(), []
+        for face, (side, x0, y0, start, end) in zip(faces, plans, strict=True):
+            dx, dy = start + (end - start) * t
+            box = Box(x0 + int(dx), y0 + int(dy), side, side)
+            place_face(frame, face, box, np.random.default_rng(0), rotation=0.0, lighting=0.0)
+            boxes.append(box)
+        frames.append(frame)
+        truths.append(boxes)
+    return np.stack(frames), truths
