@@ -13,7 +13,7 @@ from torch import nn
 
 from gimefive_lib.cli import options
 from gimefive_lib.data.configured import synthetic_data
-from gimefive_lib.data.detection import HaarFaceDetector, largest_face_crop
+from gimefive_lib.data.detection import DEFAULT_DETECTOR, DETECTORS, largest_face_crop, make_detector
 from gimefive_lib.devices import select_device
 from gimefive_lib.explain.benchmark import compare_methods
 from gimefive_lib.explain.cams import METHOD_NAMES, SLOW_METHODS, explain_face, target_layers
@@ -37,7 +37,9 @@ def register(subparsers) -> None:
         "confidence drop and ROAD per method and layer on synthetic test faces; sanity: the model-randomisation check.",
     )
     p.add_argument("action", nargs="?", default="map", choices=ACTIONS)
-    p.add_argument("--image", type=Path, help="a photo; its largest face is cropped (Haar)")
+    p.add_argument("--image", type=Path, help="a photo; its largest face is cropped (see --detector)")
+    p.add_argument("--detector", default=DEFAULT_DETECTOR, choices=DETECTORS,
+                   help="face detector for --image: BlazeFace (mediapipe, default; Haar if it is missing) or haar")
     p.add_argument("--synthetic", type=int, default=None, metavar="INDEX", help="face INDEX of the synthetic test")
     p.add_argument("--checkpoint", type=Path, help="model checkpoint (default: shipped for photos, synthetic model "
                    "for synthetic faces)")
@@ -70,16 +72,16 @@ def _load_model(args: argparse.Namespace, photo: bool) -> nn.Module:
     return synthetic_model(settings)[0]
 
 
-def _photo_face(path: Path) -> np.ndarray:
+def _photo_face(path: Path, detector: str = DEFAULT_DETECTOR) -> np.ndarray:
     """The largest face of a photo as a 64 x 64 uint8 crop; a clear error when there is none."""
     try:
         with Image.open(path) as image:
             rgb = np.asarray(image.convert("RGB"))
     except (FileNotFoundError, UnidentifiedImageError, OSError) as error:
         raise SystemExit(f"{path}: cannot read the image ({error})") from None
-    face = largest_face_crop(rgb, HaarFaceDetector())
+    face = largest_face_crop(rgb, make_detector(detector))
     if face is None:
-        raise SystemExit(f"{path}: no face found by the Haar cascade")
+        raise SystemExit(f"{path}: no face found by the {detector} face detector")
     return face
 
 
@@ -90,7 +92,7 @@ def _synthetic_test():
 def run_map(args: argparse.Namespace) -> int:
     """Explain one face and save the figure."""
     if args.image is not None:
-        face = _photo_face(args.image)
+        face = _photo_face(args.image, args.detector)
     else:
         test = _synthetic_test()
         index = args.synthetic or 0

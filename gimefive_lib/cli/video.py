@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import torch
+
 from gimefive_lib.cli import options
-from gimefive_lib.data.detection import DETECTORS, make_detector
+from gimefive_lib.data.detection import DEFAULT_DETECTOR, DETECTORS, make_detector
 from gimefive_lib.video.frames import FALLBACK_CLIPS, CameraNotFoundError, CameraSource, open_source
 from gimefive_lib.video.model import video_model
 from gimefive_lib.video.pipeline import FramePipeline
@@ -27,7 +29,8 @@ def register(subparsers) -> None:
     p.add_argument("--checkpoint", type=Path, help="GiMeFive checkpoint (default: the shipped RAF-DB one)")
     p.add_argument("--no-cam", action="store_true", help="no Grad-CAM overlay")
     p.add_argument("--landmarks", action="store_true", help="draw landmarks (MediaPipe face mesh; exact on synthetic)")
-    p.add_argument("--detector", default="haar", choices=DETECTORS)
+    p.add_argument("--detector", default=DEFAULT_DETECTOR, choices=DETECTORS,
+                   help="face detector: BlazeFace (mediapipe, default; Haar if mediapipe is missing) or haar")
     p.add_argument("--smoothing", type=options.fraction, default=0.6, help="EMA weight of the past per face; 0 = none")
     p.add_argument("--max-frames", type=options.count, help="stop after this many frames")
     p.add_argument("--fallback", default="synthetic", choices=FALLBACK_CLIPS, help="clip used without input/camera")
@@ -56,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     if args.input is None and args.camera is None:
         print(f"no --input or --camera: using the fallback {source.name}")
     print(f"model: {note}", flush=True)
+    # A frame's faces make a tiny batch: one torch thread is as fast, and OpenMP threads spinning against
+    # MediaPipe's own threads slowed the whole loop several times over on a 2-core CPU (bench/video_fps.py).
+    torch.set_num_threads(1)
     pipeline = FramePipeline(
         model, make_detector(args.detector), cam=not args.no_cam, smoothing=args.smoothing, landmarks=args.landmarks
     )

@@ -8,7 +8,7 @@ import numpy as np
 from torch import nn
 
 from gimefive_lib.data import get_loader, load_test_split
-from gimefive_lib.data.detection import HaarFaceDetector, largest_face_crop
+from gimefive_lib.data.detection import largest_face_crop, make_detector
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.settings import Settings, get_settings
 from gimefive_lib.training.checkpoint import held_out_validation, read_checkpoint
@@ -61,13 +61,14 @@ def explain_data(settings: Settings | None = None, n: int = 64) -> ExplainData:
 
 
 def astronaut_face(size: int = 64) -> np.ndarray:
-    """The Haar crop of scikit-image's astronaut photo (Eileen Collins): a real face that ships with scikit-image."""
+    """The face crop (BlazeFace, else Haar) of scikit-image's astronaut photo (Eileen Collins), a real face that
+    ships with scikit-image."""
     from skimage.data import astronaut
 
 
-    face = largest_face_crop(astronaut(), HaarFaceDetector(), size)
+    face = largest_face_crop(astronaut(), make_detector(), size)
     if face is None:
-        raise RuntimeError("the Haar cascade found no face in skimage.data.astronaut()")
+        raise RuntimeError("no face found in skimage.data.astronaut()")
     return face
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from gimefive_lib.data.detection import Box, FaceDetector, ScaledHaarDetector, crop_face
+from gimefive_lib.data.detection import Box, FaceDetector, crop_face, face_square, make_detector
 from gimefive_lib.data.preprocess import FACE_SIZE, faces_to_tensor
 from gimefive_lib.devices import model_device
 from gimefive_lib.labels import EMOTIONS
@@ -64,10 +64,12 @@ class FramePipeline:
     of the last block, read before its max-pool, back-propagates only through the head). Build a new
     pipeline after changing the model's weights. ``smoothing`` is the EMA weight of the past per
     tracked face; ``landmarks`` attaches landmarks to the faces: the frame's own (synthetic clips) or else
-    MediaPipe's face mesh; ``margin`` grows each box before cropping (0 = the detector's box, as the paper).
-    The whole frame is searched for faces every ``full_scan_every`` frames; in between, a detector with
-    ``detect_near`` (the Haar one) looks only around the faces it follows, so a new face appears within
-    ``full_scan_every`` frames (1 = search the whole frame every time).
+    MediaPipe's face mesh. The detector defaults to BlazeFace (``make_detector()``, Haar without mediapipe); each
+    box becomes the square that frames the face like RAF-DB's aligned training faces (``face_square``), grown by
+    ``margin`` (a fraction of its side), and that square is the face's box in the results, the drawing and the CSV.
+    The whole frame is searched for faces every ``full_scan_every`` frames; in between, the detector's
+    ``detect_near`` looks only around the faces it follows, so a new face appears within ``full_scan_every``
+    frames (1 = search the whole frame every time).
     """
 
     def __init__(
@@ -80,13 +82,13 @@ class FramePipeline:
         landmarks: bool = False,
         margin: float = 0.0,
         max_faces: int = 8,
-        full_scan_every: int = 5,
+        full_scan_every: int = 10,
     ) -> None:
         self.model = model.eval()
         trunk, self.head = split_gimefive(model)
         self.trunk = InferenceTrunk(trunk)
         self.device = model_device(model)
-        self.detector = detector or ScaledHaarDetector()
+        self.detector = detector or make_detector()
         self.cam = cam
         self.margin = margin
         self.max_faces = max_faces
@@ -117,7 +119,9 @@ class FramePipeline:
         """Analyse one RGB (or gray) frame; ``landmarks`` are known point sets of its faces (synthetic clips)."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        boxes = self._detect(image)[: self.max_faces]
+        found = self._detect(image)[: self.max_faces]
+        height, width = image.shape[:2]
+        boxes = [face_square(self.detector, box, width, height) for box in found]
         timings["detect"] = time.perf_counter() - started
         if not boxes:
             self.tracker.update([], np.empty((0, len(EMOTIONS))))

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from gimefive_lib.data.detection import HaarFaceDetector, largest_face_crop
+from gimefive_lib.data.detection import DEFAULT_DETECTOR, largest_face_crop, make_detector
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.preprocess import FACE_SIZE, resize_face
 
@@ -119,12 +119,14 @@ class DatasetLoader:
     """Base class of every dataset. Subclasses set ``name`` and ``aligned`` and implement :meth:`parse`.
 
     ``aligned`` datasets are already face crops and are only resized; the others go through the
-    Haar face detector and the largest face is cropped. ``split_aliases`` maps other spellings of a
+    face detector (``detector``: BlazeFace, or Haar without mediapipe) and the largest face is cropped, squared
+    like RAF-DB's aligned faces. ``split_aliases`` maps other spellings of a
     split (e.g. FER2013's ``PublicTest``) onto one of ``splits``.
     """
 
     name = "dataset"
     aligned = True
+    detector = DEFAULT_DETECTOR
     splits: tuple[str, ...] = ("train", "test")
     split_aliases: dict[str, str] = {}
 
@@ -193,8 +195,13 @@ class DatasetLoader:
     def _cache_path(self, cache_dir, root: Path, split: str, size: int, skip: bool, fingerprint: str) -> Path | None:
         if cache_dir is None:
             return None
-        key = hashlib.sha1(f"{self.name}|{root.resolve()}|{split}|{size}|{skip}|{fingerprint}".encode()).hexdigest()
+        spec = f"{self.name}|{root.resolve()}|{split}|{size}|{skip}|{fingerprint}|{self._crop_kind()}"
+        key = hashlib.sha1(spec.encode()).hexdigest()
         return Path(cache_dir) / "datasets" / f"{self.name}-{split}-{size}-{key[:12]}.npz"
+
+    def _crop_kind(self) -> str:
+        """What makes the crops (part of the cache key): nothing for aligned faces, else the detector and crop."""
+        return "aligned" if self.aligned else f"{self.detector}-square"
 
     def _decode(self, parsed: ParsedSplit, split: str, size: int, skip_corrupt: bool) -> FaceSet:
         if not parsed.records:
@@ -245,7 +252,7 @@ class DatasetLoader:
             if self.aligned:
                 return resize_face(gray, size)
             if not hasattr(local, "detector"):
-                local.detector = HaarFaceDetector()  # one cascade per thread: a cascade is not thread-safe
+                local.detector = make_detector(self.detector)  # one per thread: neither detector is thread-safe
             return largest_face_crop(gray, local.detector, size)
 
         return read

@@ -29,7 +29,7 @@ def read_emotion_file(path: Path) -> int:
 class CKPlus(DatasetLoader):
     """Extended Cohn-Kanade: the labelled peak frame(s) of each sequence; contempt (and neutral) dropped and counted.
 
-    The images are whole frames (640x490), so faces are found with the Haar detector and cropped.
+    The images are whole frames (640x490), so faces are found with the face detector (BlazeFace) and cropped.
     ``peak_frames`` > 1 also takes the frames just before the peak (a common CK+ protocol uses 3).
     CK+ has no official split: ``train`` is every labelled sequence (alias ``all``).
     """

@@ -34,7 +34,7 @@ class FolderDataset(DatasetLoader):
 
     Folder names are matched case-insensitively against ``mapping`` (default :data:`FOLDER_NAME_TO_GIMEFIVE`);
     neutral and contempt folders are dropped and counted; an unknown folder name is an error that lists the known
-    ones. ``aligned=False`` runs the Haar detector on every image (for whole photos instead of face crops).
+    ones. ``aligned=False`` runs the face detector (BlazeFace) on every image (for whole photos instead of face crops).
     A flat ``root/<class>/`` layout is all ``train``.
     """
 

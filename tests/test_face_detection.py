@@ -1,0 +1,94 @@
+"""Face detection: BlazeFace by default, Haar by name and as the fallback, squared crops framed like aligned faces."""
+
+from __future__ import annotations
+
+import builtins
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+from gimefive_lib.data.detection import (
+    Box,
+    MediaPipeFaceDetector,
+    ScaledHaarDetector,
+    face_square,
+    iou,
+    largest_face_crop,
+    make_detector,
+    square_box,
+)
+from gimefive_lib.data.scenes import astronaut_faces, face_clip, face_scene
+
+
+def test_square_box_is_square_padded_raised_and_inside_the_image():
+    box = square_box(Box(100, 100, 40, 50), 0.1, 640, 480, lift=0.1)
+    assert box.w == box.h == 60  # 50 * (1 + 2 * 0.1)
+    assert (box.x + box.w / 2, box.y + box.h / 2) == (120, 120)  # centre 125 raised by 0.1 * 50
+    edge = square_box(Box(600, 440, 60, 60), 0.2, 640, 480)
+    assert edge.w == edge.h == 84 and edge.x + edge.w == 640 and edge.y + edge.h == 480
+    assert square_box(Box(0, 0, 600, 600), 0.0, 640, 480) == Box(60, 0, 480, 480)  # as big as the image allows
+
+
+def test_make_detector_defaults_to_blazeface_and_knows_haar():
+    pytest.importorskip("mediapipe")
+    assert isinstance(make_detector(), MediaPipeFaceDetector)
+    assert make_detector("mediapipe-full").full_range
+    assert isinstance(make_detector("haar"), ScaledHaarDetector)
+    with pytest.raises(ValueError, match="unknown face detector"):
+        make_detector("dlib")
+
+
+def test_without_mediapipe_the_default_falls_back_to_haar_with_a_warning(monkeypatch):
+    real_import = builtins.__import__
+
+    def no_mediapipe(name, *args, **kwargs):
+        if name == "mediapipe" or name.startswith("mediapipe."):
+            raise ImportError("No module named 'mediapipe'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "mediapipe", raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_mediapipe)
+    with pytest.warns(RuntimeWarning, match="needs mediapipe.*Haar") as caught:
+        detector = make_detector()
+    assert isinstance(detector, ScaledHaarDetector) and len(caught) == 1
+    assert len(str(caught[0].message).splitlines()) == 1
+
+
+def test_blazeface_finds_real_faces_in_scenes_and_nothing_in_empty_ones():
+    pytest.importorskip("mediapipe")
+    detector = make_detector()
+    rng = np.random.default_rng(0)
+    faces = astronaut_faces(6, seed=0).images
+    found = 0
+    for k in range(3):
+        frame, truth = face_scene(faces[2 * k : 2 * k + 2], rng, sizes=(110, 200))
+        squares = [face_square(detector, box, 640, 480) for box in detector.detect(frame)]
+        found += sum(any(iou(s, t) >= 0.5 for s in squares) for t in truth)
+    assert found >= 5
+    empty = [face_scene([], rng)[0] for _ in range(5)]
+    assert sum(len(detector.detect(frame)) for frame in empty) == 0
+
+
+def test_detect_near_follows_a_moving_face_with_one_call_each():
+    pytest.importorskip("mediapipe")
+    detector = make_detector()
+    frames, truths = face_clip(astronaut_faces(1).images, 6, np.random.default_rng(1), sizes=(150, 150))
+    (known,) = detector.detect(frames[0])
+    for frame, (truth,) in zip(frames[1:], truths[1:], strict=True):
+        (known,) = detector.detect_near(frame, [known])
+        assert iou(face_square(detector, known, 640, 480), truth) >= 0.5
+
+
+def test_largest_face_crop_is_the_square_of_the_aligned_face():
+    pytest.importorskip("mediapipe")
+    detector = make_detector()
+    frame, (truth,) = face_scene(astronaut_faces(1).images, np.random.default_rng(3), sizes=(160, 160))
+    (box,) = detector.detect(frame)
+    square = face_square(detector, box, 640, 480)
+    assert square.w == square.h and iou(square, truth) >= 0.7
+    crop = largest_face_crop(frame, detector, 64)
+    expected = cv2.resize(frame[square.y : square.y + square.h, square.x : square.x + square.w], (64, 64),
+                          interpolation=cv2.INTER_AREA)
+    assert crop.shape == (64, 64) and np.abs(crop.astype(int) - expected.mean(axis=2)).mean() < 3
