@@ -169,3 +169,9 @@ def test_frame_figures():
     strip = frame_strip(frames)
     assert [ax.get_title() for ax in strip.axes] == ["frame 0", "frame 2", "frame 4"]
     assert show_frame(frames[0], "one").axes[0].get_title() == "one"
+
+
+def test_probability_bars_grow_with_the_frame_so_a_projected_slide_stays_legible():
+    from gimefive_lib.video.draw import bar_scale
+
+    assert bar_scale(240) == bar_scale(480) == 1.0 and bar_scale(1080) == pytest.approx(2.25)

@@ -14,7 +14,14 @@ EMOTION_COLORS: tuple[tuple[int, int, int], ...] = (
     (255, 193, 7), (0, 188, 212), (63, 81, 181), (244, 67, 54), (76, 175, 80), (156, 39, 176),
 )
 FONT = cv2.FONT_HERSHEY_SIMPLEX
-BAR_WIDTH, BAR_HEIGHT = 60, 9
+BAR_WIDTH, BAR_HEIGHT, BAR_FONT = 70, 14, 0.5  # at 480 px frame height; larger frames scale them up
+REFERENCE_HEIGHT = 480
+
+
+def bar_scale(height: int) -> float:
+    """How much larger than at 480 px the bars and their labels are drawn on a frame ``height`` pixels tall, so they
+    stay legible on a projected slide (never smaller than at 480 px)."""
+    return max(1.0, height / REFERENCE_HEIGHT)
 
 
 def cam_overlay(roi: np.ndarray, cam: np.ndarray, alpha: float = 0.35) -> np.ndarray:
@@ -31,19 +38,26 @@ def _text(canvas: np.ndarray, text: str, x: int, y: int, color: tuple[int, int, 
     cv2.putText(canvas, text, (x + 2, y - base), FONT, scale, (0, 0, 0), 1, cv2.LINE_AA)
 
 
+def _bar_size(height: int) -> tuple[int, int, float]:
+    """Bar width, bar height and label font scale on a frame ``height`` pixels tall."""
+    scale = bar_scale(height)
+    return int(round(BAR_WIDTH * scale)), int(round(BAR_HEIGHT * scale)), BAR_FONT * scale
+
+
 def _bars(canvas: np.ndarray, probabilities: np.ndarray, x: int, y: int) -> None:
-    """Six small horizontal probability bars with three-letter names, top-left corner at (x, y)."""
+    """Six horizontal probability bars with three-letter names, top-left corner at (x, y)."""
+    bar_w, bar_h, font = _bar_size(canvas.shape[0])
     for k, (name, p) in enumerate(zip(EMOTIONS, probabilities, strict=True)):
-        top = y + k * (BAR_HEIGHT + 2)
-        cv2.rectangle(canvas, (x, top), (x + BAR_WIDTH, top + BAR_HEIGHT), (40, 40, 40), cv2.FILLED)
-        cv2.rectangle(canvas, (x, top), (x + int(round(BAR_WIDTH * float(p))), top + BAR_HEIGHT), EMOTION_COLORS[k], -1)
-        cv2.putText(canvas, name[:3], (x + BAR_WIDTH + 3, top + BAR_HEIGHT - 1), FONT, 0.33, (255, 255, 255), 1,
-                    cv2.LINE_AA)
+        top = y + k * (bar_h + 2)
+        cv2.rectangle(canvas, (x, top), (x + bar_w, top + bar_h), (40, 40, 40), cv2.FILLED)
+        cv2.rectangle(canvas, (x, top), (x + int(round(bar_w * float(p))), top + bar_h), EMOTION_COLORS[k], -1)
+        cv2.putText(canvas, name[:3], (x + bar_w + 3, top + bar_h - 1), FONT, font, (255, 255, 255), 1, cv2.LINE_AA)
 
 
 def _bars_corner(b: Box, width: int, height: int) -> tuple[int, int]:
     """Where the bars go: right of the box if they fit, else below it, else left of it."""
-    bars_w, bars_h = BAR_WIDTH + 24, 6 * (BAR_HEIGHT + 2)
+    bar_w, bar_h, font = _bar_size(height)
+    bars_w, bars_h = bar_w + int(round(70 * font)), 6 * (bar_h + 2)
     if b.x + b.w + 6 + bars_w <= width:
         return b.x + b.w + 6, min(b.y, height - bars_h)
     if b.y + b.h + 4 + bars_h <= height:
