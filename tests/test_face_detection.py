@@ -17,6 +17,7 @@ from gimefive_lib.data.detection import (
     iou,
     largest_face_crop,
     make_detector,
+    plausible_keypoints,
     square_box,
 )
 from gimefive_lib.data.scenes import astronaut_faces, face_clip, face_scene
@@ -92,3 +93,16 @@ def test_largest_face_crop_is_the_square_of_the_aligned_face():
     expected = cv2.resize(frame[square.y : square.y + square.h, square.x : square.x + square.w], (64, 64),
                           interpolation=cv2.INTER_AREA)
     assert crop.shape == (64, 64) and np.abs(crop.astype(int) - expected.mean(axis=2)).mean() < 3
+
+
+def test_keypoints_placed_like_a_face_pass_and_others_do_not():
+    box = Box(100, 100, 100, 100)
+    face = np.array([(130, 140), (170, 140), (150, 165), (150, 185), (105, 150), (195, 150)], float)
+    assert plausible_keypoints(face, box)
+    assert not plausible_keypoints(face[[0, 0, 2, 3, 4, 5]], box)  # both eyes at one point
+    sideways = face.copy()
+    sideways[1] = (130, 180)  # the eyes one above the other
+    assert not plausible_keypoints(sideways, box)
+    upside_down = face.copy()
+    upside_down[3] = (150, 120)  # the mouth above the nose
+    assert not plausible_keypoints(upside_down, box)

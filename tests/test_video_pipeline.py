@@ -177,3 +177,13 @@ def test_a_new_face_is_found_at_the_next_full_scan(model):
     pipeline = FramePipeline(model, cam=False, full_scan_every=3)
     counts = [len(pipeline.process(frame, i).faces) for i, frame in enumerate(frames)]
     assert counts == [1, 1, 1, 2, 2, 2]  # full scans at frames 0 and 3; in between only near known faces
+
+
+def test_a_face_that_jumps_is_found_again_in_the_same_frame(model):
+    frames = synthetic_clip(4).images.copy()
+    frames[:2, :, 320:] = 120  # only the left face in frames 0-1
+    frames[2:, :, :320] = 120  # only the right face from frame 2: the followed face is lost, a new one is there
+    pipeline = FramePipeline(model, cam=False, full_scan_every=10)
+    results = [pipeline.process(frame, i) for i, frame in enumerate(frames)]
+    assert [len(r.faces) for r in results] == [1, 1, 1, 1]  # found at once, not at the next full scan
+    assert results[2].faces[0].box.x >= 320 - results[2].faces[0].box.w // 2

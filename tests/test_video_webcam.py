@@ -70,3 +70,16 @@ def test_webcam_widget_runs_the_pipeline_on_browser_frames():
     reply = decode_jpeg(widget.handle_jpeg(encode_jpeg(frame, 95), time_s=0.1))
     assert reply.shape == frame.shape and widget.fps == 8
     assert np.abs(reply.astype(int) - frame).mean() > 1.0  # box, label, bars and Grad-CAM drawn
+
+
+def test_webcam_widget_counts_the_frames_with_faces_and_restores_torch_threads():
+    torch.manual_seed(0)
+    threads = torch.get_num_threads()
+    widget = webcam_widget(FramePipeline(build_model("gimefive").eval()), threads=1)
+    assert widget.fps >= 10  # the default rate: as fast as the kernel answers, up to fps
+    face = astronaut_clip(1).images[0]
+    widget.handle_jpeg(encode_jpeg(face, 90))
+    assert widget.faces >= 1 and widget.frames_with_faces == 1
+    widget.handle_jpeg(encode_jpeg(np.full_like(face, 128), 90))
+    assert widget.faces == 0 and widget.frames_with_faces == 1 and widget.frames_processed == 2
+    assert torch.get_num_threads() == threads

@@ -195,16 +195,32 @@ def _nms(found: list[tuple[float, Box]], overlap: float = 0.3) -> list[tuple[flo
     return kept
 
 
+def plausible_keypoints(points: np.ndarray, box: Box) -> bool:
+    """Whether BlazeFace's keypoints (eyes, nose tip, mouth, ...) are placed like an upright face's in ``box``: eyes
+    a third to 0.6 of the box apart and within 25 degrees of level, the nose 0.15-0.95 eye distances below them
+    and the mouth 0.25-0.8 below the nose (ranges of RAF-DB faces; false faces on texture mostly fall out)."""
+    right, left, nose, mouth = points[0], points[1], points[2], points[3]
+    eyes = float(np.hypot(*(left - right)))
+    if eyes < 1e-6:
+        return False
+    tilt = abs(np.degrees(np.arctan2(left[1] - right[1], left[0] - right[0])))
+    below = (nose[1] - (left[1] + right[1]) / 2) / eyes
+    mouth_below = (mouth[1] - nose[1]) / eyes
+    return 0.33 <= eyes / box.w <= 0.6 and tilt <= 25 and 0.15 <= below <= 0.95 and 0.25 <= mouth_below <= 0.8
+
+
 class MediaPipeFaceDetector:
     """MediaPipe's BlazeFace, bundled with the ``mediapipe`` wheel (no download): the short-range model (the
     default) or, with ``full_range=True``, the full-range one.
 
     The short-range model sees a 128 x 128 copy of its input and finds faces that fill about a third of it, so a
     640 x 480 frame is searched whole and in overlapping tiles of 320 and 213 px (faces from about 64 px up).
-    Candidates scoring ``candidate`` or more are confirmed by running the model again on squares 2 and 2.6
-    times their size around them (the scale it works best at): a face scores ``min_confidence`` there at both,
-    texture rarely does. :meth:`detect_near` only looks again around faces already known (one model call per
-    face), for tracking between full scans.
+    Candidates scoring ``candidate`` or more are confirmed by running the model again on squares 1.5, 2 and 2.6
+    times their size around them (the scales it works best at): a face scores ``min_confidence`` there on
+    average and its keypoints are placed like a face's in two views at least (:func:`plausible_keypoints`);
+    texture rarely does both (on ``bench/face_detection.py``'s frames: about 1 false face per 100 empty frames
+    instead of 5-10 with two views at 0.6 each, and more faces found). :meth:`detect_near` only looks again around
+    faces already known (one or two model calls per face), for tracking between full scans.
 
     Not thread-safe: use one per thread. Its box runs from the eyebrows to the chin, so the aligned-face square
     is 4 % larger and raised by a tenth of its height (measured on RAF-DB aligned faces pasted into frames).
@@ -214,12 +230,12 @@ class MediaPipeFaceDetector:
 
     def __init__(
         self,
-        min_confidence: float = 0.6,
+        min_confidence: float = 0.575,
         full_range: bool = False,
         *,
         candidate: float = 0.45,
         tiles: tuple[tuple[int, int], ...] = ((320, 160), (213, 110)),
-        verify_scales: tuple[float, ...] = (2.0, 2.6),
+        verify_scales: tuple[float, ...] = (1.5, 2.0, 2.6),
     ) -> None:
         import mediapipe as mp  # optional and slow to import: loaded only when this detector is used
 
@@ -232,8 +248,10 @@ class MediaPipeFaceDetector:
             min_detection_confidence=0.2, model_selection=1 if full_range else 0  # its blending wants the weak ones
         )
 
-    def _run(self, rgb: np.ndarray, region: Box) -> list[tuple[float, Box]]:
-        """(score, box in frame coordinates) of the faces the model finds in ``region`` of an RGB frame."""
+    def _run(self, rgb: np.ndarray, region: Box) -> list[tuple[float, Box, np.ndarray]]:
+        """(score, box, 6 keypoints) in frame coordinates of the faces the model finds in ``region`` of a frame.
+
+        The keypoints are BlazeFace's: right eye, left eye, nose tip, mouth centre, right and left ear (x, y)."""
         tile = rgb[region.y : region.y + region.h, region.x : region.x + region.w]
         h, w = tile.shape[:2]
         shrink = self.input_size / max(h, w)
@@ -242,20 +260,25 @@ class MediaPipeFaceDetector:
             tile = cv2.resize(tile, size, interpolation=cv2.INTER_AREA)
         found = []
         for detection in self.detector.process(np.ascontiguousarray(tile)).detections or []:
-            r = detection.location_data.relative_bounding_box
+            location = detection.location_data
+            r = location.relative_bounding_box
             x0, y0 = max(0, int(region.x + r.xmin * w)), max(0, int(region.y + r.ymin * h))
             x1 = min(region.x + w, int(region.x + (r.xmin + r.width) * w))
             y1 = min(region.y + h, int(region.y + (r.ymin + r.height) * h))
+            points = np.array([(region.x + p.x * w, region.y + p.y * h) for p in location.relative_keypoints])
             if x1 - x0 > 1 and y1 - y0 > 1:
-                found.append((float(detection.score[0]), Box(x0, y0, x1 - x0, y1 - y0)))
+                found.append((float(detection.score[0]), Box(x0, y0, x1 - x0, y1 - y0), points.reshape(-1, 2)))
         return found
 
-    def _around(self, rgb: np.ndarray, box: Box, scale: float, threshold: float) -> Box | None:
-        """The best face scoring ``threshold`` or more in the square ``scale`` times ``box`` around it, or None."""
+    def _around(
+        self, rgb: np.ndarray, box: Box, scale: float, threshold: float
+    ) -> tuple[float, Box, np.ndarray] | None:
+        """The best face (score, box, keypoints) scoring ``threshold`` or more in the square ``scale`` times ``box``
+        around it, or None."""
         height, width = rgb.shape[:2]
-        hits = [(score, b) for score, b in self._run(rgb, square_box(box, (scale - 1) / 2, width, height))
-                if score >= threshold and iou(b, box) >= 0.3]
-        return max(hits, key=lambda pair: pair[0])[1] if hits else None
+        hits = [hit for hit in self._run(rgb, square_box(box, (scale - 1) / 2, width, height))
+                if hit[0] >= threshold and iou(hit[1], box) >= 0.3]
+        return max(hits, key=lambda hit: hit[0]) if hits else None
 
     @staticmethod
     def _rgb(image: np.ndarray) -> np.ndarray:
@@ -265,28 +288,39 @@ class MediaPipeFaceDetector:
         """All faces, largest first, clipped to the frame: whole frame and tiles, then each candidate confirmed."""
         rgb = self._rgb(image)
         height, width = rgb.shape[:2]
-        found = self._run(rgb, Box(0, 0, width, height))
+        found = [hit[:2] for hit in self._run(rgb, Box(0, 0, width, height))]
         for tile, stride in self.tiles:
             if tile >= max(width, height):
                 continue
             for y in _positions(height, tile, stride):
                 for x in _positions(width, tile, stride):
-                    found += self._run(rgb, Box(x, y, min(tile, width), min(tile, height)))
+                    found += [hit[:2] for hit in self._run(rgb, Box(x, y, min(tile, width), min(tile, height)))]
         faces: list[Box] = []
         for _, box in _nms([pair for pair in found if pair[0] >= self.candidate]):
-            confirmed = [self._around(rgb, box, scale, self.min_confidence) for scale in self.verify_scales]
-            if all(confirmed) and all(iou(confirmed[0], other) <= 0.3 for other in faces):
-                faces.append(confirmed[0])
+            face = self._confirm(rgb, box)
+            if face is not None and all(iou(face, other) <= 0.3 for other in faces):
+                faces.append(face)
         return sorted(faces, key=lambda b: b.w * b.h, reverse=True)
 
+    def _confirm(self, rgb: np.ndarray, box: Box) -> Box | None:
+        """The candidate's box seen again at each of ``verify_scales`` when its mean score there (0 where it is not
+        found) reaches ``min_confidence`` and two views at least have a face's keypoints, else None."""
+        views = [self._around(rgb, box, scale, 0.0) for scale in self.verify_scales]
+        mean = sum(view[0] for view in views if view is not None) / len(views)
+        seen = [view for view in views if view is not None]
+        if mean < self.min_confidence or sum(plausible_keypoints(points, b) for _, b, points in seen) < 2:
+            return None
+        return max(seen, key=lambda view: view[0])[1]
+
     def detect_near(self, image: np.ndarray, known: list[Box]) -> list[Box]:
-        """The faces found again around ``known`` boxes (one model call each), largest first."""
+        """The faces found again around ``known`` boxes (one model call each, a second one closer in when the
+        first misses), largest first."""
         rgb = self._rgb(image)
         faces: list[Box] = []
         for box in known:
-            again = self._around(rgb, box, self.verify_scales[0], self.candidate)
-            if again is not None and all(iou(again, other) <= 0.3 for other in faces):
-                faces.append(again)
+            again = self._around(rgb, box, 2.0, self.candidate) or self._around(rgb, box, 1.5, self.candidate)
+            if again is not None and all(iou(again[1], other) <= 0.3 for other in faces):
+                faces.append(again[1])
         return sorted(faces, key=lambda b: b.w * b.h, reverse=True)
 
 

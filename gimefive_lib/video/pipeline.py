@@ -69,7 +69,7 @@ class FramePipeline:
     ``margin`` (a fraction of its side), and that square is the face's box in the results, the drawing and the CSV.
     The whole frame is searched for faces every ``full_scan_every`` frames; in between, the detector's
     ``detect_near`` looks only around the faces it follows, so a new face appears within ``full_scan_every``
-    frames (1 = search the whole frame every time).
+    frames (1 = search the whole frame every time), and at once when a followed face is not found again.
     """
 
     def __init__(
@@ -104,14 +104,19 @@ class FramePipeline:
         self._since_full_scan = 0
 
     def _detect(self, image: np.ndarray) -> list[Box]:
-        """A full scan every ``full_scan_every`` frames (or when no face is followed), else a search near the faces."""
+        """A full scan every ``full_scan_every`` frames (or when no face is followed or one is lost), else a search
+        near the faces."""
         known = [track.box for track in self.tracker.tracks if track.missing == 0]
         detect_near = getattr(self.detector, "detect_near", None)
         if detect_near is None or not known or self._since_full_scan + 1 >= self.full_scan_every:
             self._since_full_scan = 0
             return self.detector.detect(image)
+        found = detect_near(image, known)
+        if len(found) < len(known):  # a face was lost (it moved fast, or left): search the whole frame now
+            self._since_full_scan = 0
+            return self.detector.detect(image)
         self._since_full_scan += 1
-        return detect_near(image, known)
+        return found
 
     def process(
         self, image: np.ndarray, index: int = 0, time_s: float = 0.0, landmarks: list[np.ndarray] | None = None

@@ -1,5 +1,5 @@
 // The browser's camera for a kernel that may run elsewhere: getUserMedia -> canvas -> JPEG frames to the kernel
-// (binary comm buffers, at most one frame in flight, at the chosen rate) -> annotated JPEG frames shown back.
+// (binary comm buffers, one frame in flight, as fast as the kernel answers up to `fps`) -> annotated frames back.
 
 function describeError(err) {
   const name = (err && err.name) || "Error";
@@ -42,6 +42,8 @@ function render({ model, el }) {
   let sent = 0;
   let received = 0;
   let roundTrip = 0;
+  let startedAt = 0;
+  let receivedAtStart = 0;
   const t0 = performance.now();
 
   const showRate = () => { rateLabel.textContent = `${model.get("fps")} frames/s`; };
@@ -53,8 +55,12 @@ function render({ model, el }) {
   };
   const showStatus = () => {
     const kernel = model.get("processing_ms");
+    const since = received - receivedAtStart;
+    const rate = stream && since ? (1000 * since) / (performance.now() - startedAt) : 0;
+    el.dataset.rate = rate.toFixed(1);
     status.textContent = stream
-      ? `sent ${sent} · annotated ${received} · round trip ${roundTrip.toFixed(0)} ms · kernel ${kernel.toFixed(0)} ms`
+      ? `sent ${sent} · annotated ${received} (${rate.toFixed(1)}/s) · round trip ${roundTrip.toFixed(0)} ms`
+        + ` · kernel ${kernel.toFixed(0)} ms`
       : `stopped (sent ${sent}, annotated ${received})`;
     el.dataset.sent = String(sent);
     el.dataset.received = String(received);
@@ -101,8 +107,10 @@ function render({ model, el }) {
       return;
     }
     setRunning(true);
+    receivedAtStart = received;
+    startedAt = performance.now();
     showStatus();
-    schedule();
+    schedule(0);
   }
 
   function stop() {
@@ -115,26 +123,36 @@ function render({ model, el }) {
     showStatus();
   }
 
-  function schedule() {
-    timer = setTimeout(tick, 1000 / Math.max(1, model.get("fps")));
+  // Frames go out as fast as the kernel answers, at most `fps` a second: the next one leaves when the previous
+  // answer arrives (or 1/fps after the previous one left, if that is later). A frame unanswered for 3 s is
+  // given up and a new one sent, so a lost message cannot stall the stream.
+  const interval = () => 1000 / Math.max(1, model.get("fps"));
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(tick, Math.max(0, delay));
   }
 
   async function tick() {
     if (!stream) return;
-    // One frame in flight at a time: a slow kernel lowers the rate instead of building a queue.
-    if (!inFlight || performance.now() - sentAt > 3000) await sendFrame();
-    if (stream) schedule();
+    const waited = performance.now() - sentAt;
+    if (inFlight && waited < 3000) {
+      schedule(3000 - waited);
+      return;
+    }
+    const sentOne = await sendFrame();
+    if (stream) schedule(sentOne ? 3000 : interval());
   }
 
   async function sendFrame() {
-    if (video.readyState < 2) return;
+    if (video.readyState < 2) return false;
     const width = model.get("width");
     const height = model.get("height");
     canvas.width = width;
     canvas.height = height;
     canvas.getContext("2d").drawImage(video, 0, 0, width, height);
     const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", model.get("quality")));
-    if (!blob || !stream) return;
+    if (!blob || !stream) return false;
     const buffer = await blob.arrayBuffer();
     inFlight = true;
     sentAt = performance.now();
@@ -142,6 +160,12 @@ function render({ model, el }) {
     sent += 1;
     model.send({ type: "frame", seq, time_ms: sentAt - t0 }, undefined, [buffer]);
     showStatus();
+    return true;
+  }
+
+  function next() {
+    inFlight = false;
+    if (stream) schedule(interval() - (performance.now() - sentAt));
   }
 
   function onMessage(msg, buffers) {
@@ -151,10 +175,10 @@ function render({ model, el }) {
       view.src = url;
       received += 1;
       roundTrip = performance.now() - sentAt;
-      inFlight = false;
       showStatus();
+      next();
     } else if (msg.type === "failed") {
-      inFlight = false;
+      next();
     }
   }
 

@@ -2,10 +2,12 @@
 
 The camera sits where the browser is (a student's laptop) while the kernel may run on a server. The widget's
 JavaScript (``webcam.js``) reads the camera with ``getUserMedia`` and sends JPEG frames as binary comm
-buffers at ``fps`` frames per second, one at a time; the kernel handles each one in a message callback
+buffers, one at a time: the next frame leaves as soon as the previous answer arrives, at most ``fps`` a second
+(so the rate follows the round trip); the kernel handles each one in a message callback
 (comm messages arrive only while the kernel is idle, so there is no blocking loop), runs ``process`` and
 sends the annotated JPEG back. A denied permission or a missing camera sets ``error``; a failing frame
-sets ``error`` too and the widget keeps running.
+sets ``error`` too and the widget keeps running. ``faces`` (faces in the last frame) and ``frames_with_faces``
+count what the pipeline found, for a processor that reports it (``last_faces``, as :class:`PipelineProcessor`).
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from pathlib import Path
 import anywidget
 import cv2
 import numpy as np
+import torch
 import traitlets
 
 from gimefive_lib.video.draw import draw_results
 from gimefive_lib.video.pipeline import FramePipeline
 
 FrameProcessor = Callable[[np.ndarray, float], np.ndarray]
+# The most frames a second the widget sends by default; fewer when the kernel takes longer to answer.
+DEFAULT_FPS = 15.0
 
 _CSS = """
 .gimefive-webcam { font: 13px sans-serif; }
@@ -49,36 +54,61 @@ def encode_jpeg(image: np.ndarray, quality: int = 80) -> bytes:
     return data.tobytes()
 
 
-def pipeline_processor(pipeline: FramePipeline, landmarks: bool = False) -> FrameProcessor:
-    """A frame processor that runs ``pipeline`` on a camera frame and draws its results with the time it took."""
-    counter = itertools.count()
+class PipelineProcessor:
+    """A frame processor that runs ``pipeline`` on a camera frame and draws its results with the time it took.
 
-    def process(image: np.ndarray, time_s: float) -> np.ndarray:
+    ``last_faces`` is the number of faces of the last frame. Torch runs on ``threads`` threads while a frame is
+    processed (MediaPipe's detector needs a core of its own: on two cores, torch's default of two threads
+    makes both wait on each other) and on its previous count in between; None leaves torch's setting alone.
+    """
+
+    def __init__(self, pipeline: FramePipeline, landmarks: bool = False, threads: int | None = 1) -> None:
+        self.pipeline = pipeline
+        self.landmarks = landmarks
+        self.threads = threads
+        self.last_faces = 0
+        self._counter = itertools.count()
+
+    def __call__(self, image: np.ndarray, time_s: float) -> np.ndarray:
         started = time.perf_counter()
-        result = pipeline.process(image, next(counter), time_s)
+        before = torch.get_num_threads()
+        if self.threads and self.threads != before:
+            torch.set_num_threads(self.threads)
+        try:
+            result = self.pipeline.process(image, next(self._counter), time_s)
+        finally:
+            if torch.get_num_threads() != before:
+                torch.set_num_threads(before)
+        self.last_faces = len(result.faces)
         note = f"{(time.perf_counter() - started) * 1000:.0f} ms"
-        return draw_results(image, result, landmarks=landmarks, note=note)
+        return draw_results(image, result, landmarks=self.landmarks, note=note)
 
-    return process
+
+def pipeline_processor(pipeline: FramePipeline, landmarks: bool = False, threads: int | None = 1) -> FrameProcessor:
+    """A :class:`PipelineProcessor`: ``pipeline`` on each camera frame, its results drawn."""
+    return PipelineProcessor(pipeline, landmarks, threads)
 
 
 class WebcamWidget(anywidget.AnyWidget):
     """Browser camera -> kernel ``process(image, time_s)`` -> annotated frame shown in the widget.
 
     ``running`` starts or stops the camera from Python too; ``error`` holds the last problem (camera
-    permission denied, no camera, a frame that failed) and is empty otherwise.
+    permission denied, no camera, a frame that failed) and is empty otherwise. ``fps`` caps the rate: frames
+    go out as fast as the kernel answers, up to ``fps`` a second.
     """
 
     _esm = Path(__file__).with_name("webcam.js")
     _css = _CSS
 
-    fps = traitlets.Float(5.0).tag(sync=True)
+    fps = traitlets.Float(DEFAULT_FPS).tag(sync=True)
     width = traitlets.Int(640).tag(sync=True)
     height = traitlets.Int(480).tag(sync=True)
     quality = traitlets.Float(0.8).tag(sync=True)
     running = traitlets.Bool(False).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     frames_processed = traitlets.Int(0).tag(sync=True)
+    faces = traitlets.Int(0).tag(sync=True)
+    frames_with_faces = traitlets.Int(0).tag(sync=True)
     processing_ms = traitlets.Float(0.0).tag(sync=True)
 
     def __init__(self, process: FrameProcessor | None = None, **kwargs) -> None:
@@ -105,6 +135,10 @@ class WebcamWidget(anywidget.AnyWidget):
         annotated = self.process(decode_jpeg(data), time_s)
         reply = encode_jpeg(annotated, int(round(self.quality * 100)))
         self.processing_ms = (time.perf_counter() - started) * 1000
+        faces = getattr(self.process, "last_faces", None)
+        if faces is not None:  # set before frames_processed, so that an observer of it sees this frame's counts
+            self.faces = int(faces)
+            self.frames_with_faces += int(faces > 0)
         self.frames_processed += 1
         return reply
 
@@ -126,7 +160,9 @@ class WebcamWidget(anywidget.AnyWidget):
         self.send({"type": "annotated", "seq": seq}, buffers=[reply])
 
 
-def webcam_widget(pipeline: FramePipeline, fps: float = 5.0, landmarks: bool = False, **kwargs) -> WebcamWidget:
-    """A :class:`WebcamWidget` that runs ``pipeline`` (detect, classify, Grad-CAM) on each browser frame."""
+def webcam_widget(pipeline: FramePipeline, fps: float = DEFAULT_FPS, landmarks: bool = False,
+                  threads: int | None = 1, **kwargs) -> WebcamWidget:
+    """A :class:`WebcamWidget` that runs ``pipeline`` (detect, classify, Grad-CAM) on each browser frame, torch on
+    ``threads`` threads while it does (see :class:`PipelineProcessor`)."""
     pipeline.reset()
-    return WebcamWidget(process=pipeline_processor(pipeline, landmarks), fps=fps, **kwargs)
+    return WebcamWidget(process=pipeline_processor(pipeline, landmarks, threads), fps=fps, **kwargs)
