@@ -78,8 +78,10 @@ def test_every_notebook_is_a_lesson_with_goals_time_and_exercises():
     """Instructors plan a class from the first cell (goals, run time, prerequisites); students end on exercises."""
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cells = json.loads(path.read_text())["cells"]
-        first, last = "".join(cells[0]["source"]), "".join(cells[-1]["source"])
+        first = "".join(cells[0]["source"])
+        sections = [line for cell in cells if cell["cell_type"] == "markdown"
+                    for line in "".join(cell["source"]).splitlines() if line.startswith("## ")]
         assert cells[0]["cell_type"] == "markdown" and first.startswith("# "), f"{path.name} opens without a title"
         assert "goals" in first.lower() or "you will" in first.lower(), f"{path.name} states no learning goals"
         assert "**Time:**" in first and "**Needs:**" in first, f"{path.name}: no run time or prerequisites"
-        assert "## Exercises" in last, f"{path.name} does not end with exercises"
+        assert sections[-1] == "## Exercises", f"{path.name} does not end with exercises"

@@ -15,9 +15,11 @@ import pytest
 import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
+from gimefive_lib.settings import Settings
 from gimefive_lib.training.augment import AugmentConfig, augment_batch
 from gimefive_lib.training.checkpoint import load_model, read_checkpoint, run_finished, save_atomic
 from gimefive_lib.training.config import TrainConfig
+from gimefive_lib.training.recipes import exercise_run
 from gimefive_lib.training.trainer import Trainer
 
 CLI = [sys.executable, "-m", "gimefive_lib"]
@@ -302,3 +304,14 @@ def test_synthetic_faces_are_moved_only_when_the_run_is_long_enough_to_learn_the
     config = notebook_config(get_settings(environ), epochs=epochs)
     assert (config.augment.shift > 0 and config.augment.scale > 0) == moves
     assert config.epochs == epochs or epochs is None
+
+
+def test_an_exercise_run_is_a_short_smoke_test_in_fast_mode_and_loads_when_finished(tmp_path, tiny_split):
+    train, val = tiny_split
+    config, fast = small_config(tmp_path, epochs=5), Settings(fast=True)
+    run = exercise_run(config, train, val, fast)
+    assert [row["epoch"] for row in run.history] == [1, 2, 3]
+    assert run.out_dir == tmp_path / "run-smoke" and read_checkpoint(run.out_dir / "last.pt")["faces"] == {
+        "train": len(range(0, len(train), 2)), "val": len(val)}
+    again = exercise_run(config, train, val, fast, on_epoch=lambda row: pytest.fail("a finished run trained again"))
+    assert again.history == run.history

@@ -11,10 +11,14 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "augment": ["AugmentConfig"],
-        "checkpoint": ["CheckpointError", "export_weights", "load_model", "read_checkpoint"],
+        "checkpoint": [
+            "CheckpointError", "export_weights", "held_out_validation", "load_model", "read_checkpoint",
+        ],
         "config": ["TrainConfig"],
         "curves": ["LiveCurves", "history_figure"],
-        "recipes": ["load_or_train", "notebook_config", "shipped_model", "synthetic_config", "synthetic_model"],
+        "recipes": [
+            "exercise_run", "load_or_train", "notebook_config", "shipped_model", "synthetic_config", "synthetic_model",
+        ],
         "trainer": ["Trainer"],
     },
 )

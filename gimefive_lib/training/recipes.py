@@ -147,3 +147,21 @@ def shipped_model(settings: Settings | None = None) -> nn.Module:
     settings = settings or get_settings()
     model, _ = load_model(settings.checkpoint, select_device(settings.device), expect="gimefive")
     return model
+
+
+def exercise_run(
+    config: TrainConfig, train: FaceSet, val: FaceSet | None, settings: Settings | None = None, on_epoch=None
+) -> Trainer:
+    """Train (or resume, or just load) an exercise's run of ``config``; returns the Trainer (``history``, ``out_dir``).
+
+    In fast mode it is a smoke test: at most 3 epochs on every other training face, in ``<out_dir>-smoke`` (so that
+    a full-mode run of the same folder is never resumed with other settings).
+    """
+    settings = settings or get_settings()
+    config = replace(config, progress=False)
+    if settings.fast:
+        config = replace(config, epochs=min(config.epochs, 3), out_dir=f"{config.out_dir}-smoke")
+        train = train.subset(range(0, len(train), 2))
+    trainer = Trainer(config, on_epoch=on_epoch)
+    trainer.fit(train, val, resume=True)
+    return trainer
