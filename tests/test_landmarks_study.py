@@ -28,7 +28,8 @@ MOUTH_CORNERS = {48, 54, 60, 64}
 
 def test_action_unit_regions_of_the_synthetic_emotions():
     assert action_unit_regions(0) == {"eyes", "mouth"}  # AU6 lifts the lower lids, AU12 pulls the lip corners
-    assert action_unit_regions(4) == {"nose", "mouth"}
+    # disgust: AU9 wrinkles the nose, lowers the inner brows and lifts the lower lids; AU15/16 move the lips
+    assert action_unit_regions(4) == {"nose", "mouth", "brows", "eyes"}
     assert {"brows", "mouth"} <= action_unit_regions(1)
 
 

@@ -295,7 +295,8 @@ def test_a_run_is_finished_after_its_last_epoch_or_an_early_stop(tmp_path, epoch
 
 @pytest.mark.parametrize(
     ("environ", "epochs", "moves"),
-    [({}, None, True), ({}, 4, False), ({"GIMEFIVE_FAST": "1"}, None, False), ({"GIMEFIVE_DATA": "d"}, None, True)],
+    [({"GIMEFIVE_LONG": "1"}, None, True), ({"GIMEFIVE_LONG": "1"}, 4, False), ({}, None, False),
+     ({"GIMEFIVE_FAST": "1"}, None, False), ({"GIMEFIVE_DATA": "d"}, None, True)],
 )
 def test_synthetic_faces_are_moved_only_when_the_run_is_long_enough_to_learn_them(environ, epochs, moves):
     from gimefive_lib.settings import get_settings
