@@ -235,11 +235,12 @@ class MediaPipeFaceDetector:
     640 x 480 frame is searched whole and in overlapping tiles of 320 and 213 px (faces from about 64 px up).
     Candidates scoring ``candidate`` or more are confirmed by running the model again on squares 1.5, 2 and 2.6
     times their size centred on them, black beyond the frame (the scales it works best at; a view moved inside
-    the frame instead put faces at the frame's edge near its own, where the model often missed them): a face scores ``min_confidence`` there on
-    average and its keypoints are placed like a face's in two views at least (:func:`plausible_keypoints`);
-    texture rarely does both (on ``bench/face_detection.py``'s frames: about 1 false face per 100 empty frames
-    instead of 5-10 with two views at 0.6 each, and more faces found). :meth:`detect_near` only looks again around
-    faces already known (one or two model calls per face), for tracking between full scans.
+    the frame instead put faces at the frame's edge near its own, where the model often missed them): a face
+    scores ``min_confidence`` there on average and its keypoints are placed like a face's in two views at least
+    (:func:`plausible_keypoints`); texture rarely does both (on ``bench/face_detection.py``'s frames: about 1
+    false face per 100 empty frames instead of 5-10 with two views at 0.6 each, and more faces found).
+    :meth:`detect_near` only looks again around faces already known (one or two model calls per face), for
+    tracking between full scans.
 
     Not thread-safe: use one per thread. Its box runs from the eyebrows to the chin, so the aligned-face square
     is 4 % larger and raised by a tenth of its height (measured on RAF-DB aligned faces pasted into frames).
