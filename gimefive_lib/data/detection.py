@@ -195,6 +195,24 @@ def _nms(found: list[tuple[float, Box]], overlap: float = 0.3) -> list[tuple[flo
     return kept
 
 
+def centred_square(box: Box, scale: float) -> Box:
+    """The square ``scale`` times the longer side of ``box`` centred on it; it may reach beyond the image."""
+    side = max(1, int(round(max(box.w, box.h) * scale)))
+    return Box(int(round(box.x + (box.w - side) / 2)), int(round(box.y + (box.h - side) / 2)), side, side)
+
+
+def _padded_crop(image: np.ndarray, region: Box) -> np.ndarray:
+    """``region`` of ``image``, black where it reaches beyond the image."""
+    height, width = image.shape[:2]
+    x0, y0 = max(0, region.x), max(0, region.y)
+    x1, y1 = min(width, region.x + region.w), min(height, region.y + region.h)
+    crop = image[y0:y1, x0:x1]
+    if (x0, y0, x1, y1) == (region.x, region.y, region.x + region.w, region.y + region.h):
+        return crop
+    return cv2.copyMakeBorder(np.ascontiguousarray(crop), y0 - region.y, region.y + region.h - y1, x0 - region.x,
+                              region.x + region.w - x1, cv2.BORDER_CONSTANT, value=0)
+
+
 def plausible_keypoints(points: np.ndarray, box: Box) -> bool:
     """Whether BlazeFace's keypoints (eyes, nose tip, mouth, ...) are placed like an upright face's in ``box``: eyes
     a third to 0.6 of the box apart and within 25 degrees of level, the nose 0.15-0.95 eye distances below them
@@ -216,11 +234,13 @@ class MediaPipeFaceDetector:
     The short-range model sees a 128 x 128 copy of its input and finds faces that fill about a third of it, so a
     640 x 480 frame is searched whole and in overlapping tiles of 320 and 213 px (faces from about 64 px up).
     Candidates scoring ``candidate`` or more are confirmed by running the model again on squares 1.5, 2 and 2.6
-    times their size around them (the scales it works best at): a face scores ``min_confidence`` there on
-    average and its keypoints are placed like a face's in two views at least (:func:`plausible_keypoints`);
-    texture rarely does both (on ``bench/face_detection.py``'s frames: about 1 false face per 100 empty frames
-    instead of 5-10 with two views at 0.6 each, and more faces found). :meth:`detect_near` only looks again around
-    faces already known (one or two model calls per face), for tracking between full scans.
+    times their size centred on them, black beyond the frame (the scales it works best at; a view moved inside
+    the frame instead put faces at the frame's edge near its own, where the model often missed them): a face
+    scores ``min_confidence`` there on average and its keypoints are placed like a face's in two views at least
+    (:func:`plausible_keypoints`); texture rarely does both (on ``bench/face_detection.py``'s frames: about 1
+    false face per 100 empty frames instead of 5-10 with two views at 0.6 each, and more faces found).
+    :meth:`detect_near` only looks again around faces already known (one or two model calls per face), for
+    tracking between full scans.
 
     Not thread-safe: use one per thread. Its box runs from the eyebrows to the chin, so the aligned-face square
     is 4 % larger and raised by a tenth of its height (measured on RAF-DB aligned faces pasted into frames).
@@ -251,8 +271,10 @@ class MediaPipeFaceDetector:
     def _run(self, rgb: np.ndarray, region: Box) -> list[tuple[float, Box, np.ndarray]]:
         """(score, box, 6 keypoints) in frame coordinates of the faces the model finds in ``region`` of a frame.
 
-        The keypoints are BlazeFace's: right eye, left eye, nose tip, mouth centre, right and left ear (x, y)."""
-        tile = rgb[region.y : region.y + region.h, region.x : region.x + region.w]
+        The keypoints are BlazeFace's: right eye, left eye, nose tip, mouth centre, right and left ear (x, y).
+        ``region`` may reach beyond the frame: the model then sees black there."""
+        height, width = rgb.shape[:2]
+        tile = _padded_crop(rgb, region)
         h, w = tile.shape[:2]
         shrink = self.input_size / max(h, w)
         if shrink < 1.0:
@@ -263,8 +285,8 @@ class MediaPipeFaceDetector:
             location = detection.location_data
             r = location.relative_bounding_box
             x0, y0 = max(0, int(region.x + r.xmin * w)), max(0, int(region.y + r.ymin * h))
-            x1 = min(region.x + w, int(region.x + (r.xmin + r.width) * w))
-            y1 = min(region.y + h, int(region.y + (r.ymin + r.height) * h))
+            x1 = min(region.x + w, width, int(region.x + (r.xmin + r.width) * w))
+            y1 = min(region.y + h, height, int(region.y + (r.ymin + r.height) * h))
             points = np.array([(region.x + p.x * w, region.y + p.y * h) for p in location.relative_keypoints])
             if x1 - x0 > 1 and y1 - y0 > 1:
                 found.append((float(detection.score[0]), Box(x0, y0, x1 - x0, y1 - y0), points.reshape(-1, 2)))
@@ -274,9 +296,9 @@ class MediaPipeFaceDetector:
         self, rgb: np.ndarray, box: Box, scale: float, threshold: float
     ) -> tuple[float, Box, np.ndarray] | None:
         """The best face (score, box, keypoints) scoring ``threshold`` or more in the square ``scale`` times ``box``
-        around it, or None."""
-        height, width = rgb.shape[:2]
-        hits = [hit for hit in self._run(rgb, square_box(box, (scale - 1) / 2, width, height))
+        centred on it (black beyond the frame: a view moved inside the frame puts a face near its edge, where the
+        model misses many), or None."""
+        hits = [hit for hit in self._run(rgb, centred_square(box, scale))
                 if hit[0] >= threshold and iou(hit[1], box) >= 0.3]
         return max(hits, key=lambda hit: hit[0]) if hits else None
 
