@@ -45,7 +45,7 @@ def _structure(side: int, transform: np.ndarray, identity: FaceIdentity, lm: np.
     lift = 0.02 * max(levels[6], 0.8 * levels[12])
     for k, e in enumerate(c.eye_centres):
         sign = -1.0 if k == 0 else 1.0
-        cheek.fill([ellipse(e + (sign * 0.03, 0.1 - lift), (0.075, 0.06))], 0.5 + 1.2 * lift / 0.02)
+        cheek.fill([ellipse(e + (sign * 0.03, 0.1 - lift), (0.075, 0.06))], 1.2 * lift / 0.02)
     cheek.fill([ellipse((0.0, (lm[51, 1] + lm[57, 1]) / 2.0), (identity.mouth_width * 1.25, 0.075))], 0.9)
     cheek.fill([ellipse(lm[8] + (0.0, -0.045), (0.06, 0.04))], 1.0)
     return (-0.032 * socket.soften(0.022) + 0.016 * ridge.soften(0.016) + 0.02 * cheek.soften(0.025))
@@ -89,7 +89,7 @@ def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) ->
     age = look.age
     pull = max(levels[6], levels[12], 0.7 * levels[9])
     lines = [
-        (list(_fold_curves(lm, levels)), 0.003 * age + 0.01 * pull, 0.012),
+        (list(_fold_curves(lm, levels)), 0.01 * pull, 0.012),
         ([u[2:-1] - (0.0, 0.013) for u in c.upper_lids], 0.006, 0.005),
         ([c.outer_lower[9:16] + (0.0, 0.022)], 0.004 + 0.004 * levels[16], 0.01),
     ]
