@@ -17,9 +17,9 @@ ACTION_UNITS: dict[str, tuple[int, ...]] = {
 
 # Apex level of an AU within an emotion where it is below 1: the prototypes' intensities (FACS) differ per emotion.
 APEX_LEVELS: dict[str, dict[int, float]] = {
-    "anger": {5: 0.4},  # a glare under the lowered brows, not the wide-open eyes of surprise
+    "anger": {5: 0.5},  # a glare under the lowered brows, not the wide-open eyes of surprise
     "sadness": {4: 0.6},  # the brows drawn together but still raised at the inner ends (oblique)
-    "fear": {26: 0.8},  # the stretched mouth opens a little less than in surprise
+    "fear": {4: 0.4},  # AU1 wins over AU4: the inner brows raised and drawn together (the oblique worried brow)
 }
 
 AU_NAMES: dict[int, str] = {
@@ -125,13 +125,14 @@ _AU_MOTION: dict[int, dict[int, tuple[float, float]]] = {
         48: (-0.05, 0.012),
         60: (-0.045, 0.01),
         49: (-0.027, 0.004),
-        59: (-0.027, -0.002),
+        59: (-0.027, 0.012),  # the lower lip pulled down and out at the sides (platysma): a wide, square opening
         50: (-0.006, 0.004),
-        58: (-0.006, -0.004),
+        58: (-0.006, 0.01),
         51: (0.0, 0.004),
-        57: (0.0, -0.004),
+        57: (0.0, 0.006),
         61: (-0.013, 0.0),
-        67: (-0.013, 0.0),
+        67: (-0.013, 0.012),
+        66: (0.0, 0.008),
     },
     23: {
         48: (0.008, 0.0),

@@ -102,9 +102,10 @@ def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) ->
                 rows = [np.stack([xs, top - dy + 0.03 * np.abs(xs)], 1) for dy in (0.03, 0.055, 0.08)]
                 lines.append((rows, 0.003 * levels[au] * (0.4 + age), 0.008))
     if levels[4] > 0.0:
-        furrows = [np.array([lm[21] + (0.012, -0.03), lm[21] + (0.016, 0.01)]),
-                   np.array([lm[22] + (-0.012, -0.03), lm[22] + (-0.016, 0.01)])]
-        lines.append((furrows, 0.006 * levels[4], 0.008))
+        furrows = [np.array([lm[21] + (0.01, -0.04), lm[21] + (0.014, 0.012)]),  # vertical glabellar furrows
+                   np.array([lm[22] + (-0.01, -0.04), lm[22] + (-0.014, 0.012)]),
+                   np.array([lm[21] + (0.012, 0.022), (0.0, lm[27, 1] + 0.012), lm[22] + (-0.012, 0.022)])]
+        lines.append((furrows, 0.012 * levels[4], 0.009))
     if levels[9] > 0.0:
         step = (lm[29, 1] - lm[27, 1]) / 3.0
         rows = [np.array([(-0.025, y + 0.004), (0.0, y), (0.025, y + 0.004)]) for y in lm[27, 1] + step * np.arange(3)]
