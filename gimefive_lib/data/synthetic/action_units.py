@@ -77,10 +77,11 @@ _AU_MOTION: dict[int, dict[int, tuple[float, float]]] = {
     6: {40: (0.0, -0.008), 41: (0.0, -0.008), 36: (0.0, -0.002)},
     7: {40: (0.0, -0.014), 41: (0.0, -0.014), 37: (0.0, 0.006), 38: (0.0, 0.006)},
     9: {
-        21: (0.004, 0.014),  # the medial brows lowered and the eyes narrowed from below, as FACS describes AU9
-        20: (0.002, 0.008),
-        40: (0.0, -0.006),
-        41: (0.0, -0.006),
+        21: (0.01, 0.026),  # the medial brows lowered and the eyes narrowed from below, as FACS describes AU9
+        20: (0.005, 0.016),
+        19: (0.002, 0.008),
+        40: (0.0, -0.011),
+        41: (0.0, -0.011),
         28: (0.0, -0.004),
         29: (0.0, -0.006),
         30: (0.0, -0.008),

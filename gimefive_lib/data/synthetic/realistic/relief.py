@@ -110,7 +110,7 @@ def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) ->
         step = (lm[29, 1] - lm[27, 1]) / 3.0
         rows = [np.array([(-0.025, y + 0.004), (0.0, y), (0.025, y + 0.004)]) for y in lm[27, 1] + step * np.arange(3)]
         rows += [np.array([lm[28] + (s * 0.02, 0.01), lm[28] + (s * 0.045, -0.012)]) for s in (-1.0, 1.0)]
-        lines.append((rows, 0.005 * levels[9], 0.008))
+        lines.append((rows, 0.01 * levels[9], 0.009))
     if levels[6] > 0.0:
         feet = [np.array([lm[i] + (s * 0.012, 0.0), lm[i] + (s * 0.045, dy)]) for i, s in ((36, -1.0), (45, 1.0))
                 for dy in (-0.016, 0.004, 0.02)]
