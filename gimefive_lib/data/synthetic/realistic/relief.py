@@ -74,13 +74,13 @@ def _features(side: int, transform: np.ndarray, c: Contours) -> np.ndarray:
     eye.fill([ellipse(e, (0.05, 0.03)) for e in c.eye_centres], 1.0)
     lids = Layer(side, transform)
     lids.fill(list(band(u[2:-2], 0.012, 0.0) for u in c.upper_lids), 1.0)
-    upper = Layer(side, transform).fill([np.concatenate([c.outer_upper, c.inner_upper[::-1]])], 1.0)
-    lower = Layer(side, transform).fill([np.concatenate([c.outer_lower, c.inner_lower])], 1.0)
-    out = 0.012 * eye.soften(0.012) + 0.004 * lids.soften(0.004)
-    out += 0.012 * upper.soften(0.006) + 0.016 * lower.soften(0.008)
+    mouth = Layer(side, transform)  # lips raised, the opening between them sunk: one blur for all three
+    mouth.fill([np.concatenate([c.outer_upper, c.inner_upper[::-1]])], 0.012)
+    mouth.fill([np.concatenate([c.outer_lower, c.inner_lower])], 0.016)
     if c.gap.max() > 0.002:
-        cavity = Layer(side, transform).fill([np.concatenate([c.inner_upper, c.inner_lower[::-1]])], 1.0)
-        out -= 0.03 * cavity.soften(0.005)
+        mouth.fill([np.concatenate([c.inner_upper, c.inner_lower[::-1]])], -0.03)
+    out = 0.012 * eye.soften(0.012) + 0.004 * lids.soften(0.004)
+    out += mouth.soften(0.006)
     return out
 
 
