@@ -18,8 +18,8 @@ ACTION_UNITS: dict[str, tuple[int, ...]] = {
 # Apex level of an AU within an emotion where it is below 1: the prototypes' intensities (FACS) differ per emotion.
 APEX_LEVELS: dict[str, dict[int, float]] = {
     "anger": {5: 0.5},  # a glare under the lowered brows, not the wide-open eyes of surprise
-    "sadness": {4: 0.6},  # the brows drawn together but still raised at the inner ends (oblique)
-    "fear": {4: 0.4},  # AU1 wins over AU4: the inner brows raised and drawn together (the oblique worried brow)
+    "sadness": {4: 0.45},  # the brows drawn together but still raised at the inner ends (oblique)
+    "fear": {4: 0.3},  # AU1 wins over AU4: the inner brows raised and drawn together (the oblique worried brow)
 }
 
 AU_NAMES: dict[int, str] = {
@@ -72,7 +72,7 @@ _MIRROR = np.array(
 _AU_MOTION: dict[int, dict[int, tuple[float, float]]] = {
     1: {21: (0.0, -0.045), 20: (0.0, -0.030), 19: (0.0, -0.014), 18: (0.0, -0.005)},
     2: {17: (0.0, -0.036), 18: (0.0, -0.034), 19: (0.0, -0.026), 20: (0.0, -0.012)},
-    4: {21: (0.03, 0.046), 20: (0.022, 0.036), 19: (0.014, 0.026), 18: (0.007, 0.016), 17: (0.0, 0.008)},
+    4: {21: (0.04, 0.066), 20: (0.028, 0.046), 19: (0.016, 0.026), 18: (0.006, 0.01), 17: (0.0, -0.004)},
     5: {37: (0.0, -0.017), 38: (0.0, -0.017)},
     6: {40: (0.0, -0.008), 41: (0.0, -0.008), 36: (0.0, -0.002)},
     7: {40: (0.0, -0.014), 41: (0.0, -0.014), 37: (0.0, 0.006), 38: (0.0, 0.006)},
