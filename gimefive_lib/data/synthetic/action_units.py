@@ -18,7 +18,7 @@ ACTION_UNITS: dict[str, tuple[int, ...]] = {
 # Apex level of an AU within an emotion where it is below 1: the prototypes' intensities (FACS) differ per emotion.
 APEX_LEVELS: dict[str, dict[int, float]] = {
     "anger": {5: 0.5},  # a glare under the lowered brows, not the wide-open eyes of surprise
-    "sadness": {4: 0.45},  # the brows drawn together but still raised at the inner ends (oblique)
+    "sadness": {4: 0.6},  # the brows drawn together but still raised at the inner ends (oblique)
     "fear": {4: 0.3},  # AU1 wins over AU4: the inner brows raised and drawn together (the oblique worried brow)
 }
 
