@@ -122,18 +122,18 @@ _AU_MOTION: dict[int, dict[int, tuple[float, float]]] = {
         67: (0.0, 0.018),
         66: (0.0, 0.022),
     },
-    20: {
+    20: {  # lips stretched sideways; parted, the lower lip is pulled down and out too (a wide, square opening)
         48: (-0.05, 0.012),
-        60: (-0.045, 0.01),
+        60: (-0.045, 0.012),
         49: (-0.027, 0.004),
-        59: (-0.027, 0.012),  # the lower lip pulled down and out at the sides (platysma): a wide, square opening
+        59: (-0.027, 0.028),
         50: (-0.006, 0.004),
-        58: (-0.006, 0.01),
+        58: (-0.006, 0.034),
         51: (0.0, 0.004),
-        57: (0.0, 0.006),
+        57: (0.0, 0.034),
         61: (-0.013, 0.0),
-        67: (-0.013, 0.012),
-        66: (0.0, 0.008),
+        67: (-0.013, 0.028),
+        66: (0.0, 0.034),
     },
     23: {
         48: (0.016, 0.0),  # the tightened lips narrow the mouth
