@@ -38,7 +38,7 @@ def _eyes(side: int, transform: np.ndarray, identity: FaceIdentity, c: Contours,
           albedo: np.ndarray) -> None:
     """Sclera, iris and pupil inside the lids, the shadow of the upper lid, lashes and the lower lid line."""
     aperture = Layer(side, transform).fill(list(c.openings), 1.0).soften(0.0025)
-    sclera = 0.5 + 0.35 * skin
+    sclera = 0.3 + 0.45 * skin
     iris_tone = min(identity.iris / 255.0, sclera - 0.2)
     iris = Layer(side, transform).fill([ellipse(e, (0.2 * identity.eye_width,) * 2) for e in c.eye_centres], 1.0)
     pupil = Layer(side, transform).fill([ellipse(e, (0.08 * identity.eye_width,) * 2) for e in c.eye_centres], 1.0)
