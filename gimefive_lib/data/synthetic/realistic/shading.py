@@ -37,7 +37,7 @@ def camera(image: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
         return np.clip(image + 0.5, 0, 255).astype(np.uint8)
     gain, gamma = rng.uniform(0.8, 1.2), rng.uniform(0.8, 1.25)
     out = 255.0 * (np.clip(image * gain, 0.0, 255.0) / 255.0) ** gamma
-    sigma = rng.uniform(0.2, 0.9) * size / 64.0
+    sigma = rng.uniform(0.1, 0.5) * size / 64.0
     out = cv2.GaussianBlur(out, (0, 0), sigma)
     out += rng.standard_normal(out.shape, dtype=np.float32) * rng.uniform(1.0, 5.0)
     image8 = np.clip(out + 0.5, 0, 255).astype(np.uint8)
