@@ -79,7 +79,6 @@ _AU_MOTION: dict[int, dict[int, tuple[float, float]]] = {
     9: {
         21: (0.01, 0.026),  # the medial brows lowered and the eyes narrowed from below, as FACS describes AU9
         20: (0.005, 0.016),
-        19: (0.002, 0.008),
         40: (0.0, -0.011),
         41: (0.0, -0.011),
         28: (0.0, -0.004),
