@@ -23,7 +23,9 @@ def shade(albedo: np.ndarray, depth: np.ndarray, head: np.ndarray, unit: float, 
     occlusion = np.clip(1.0 - 6.0 * cavity, 0.6, 1.0)
     hx, hy, hz = lx, ly, lz + 1.0
     h_norm = 1.0 / np.sqrt(hx * hx + hy * hy + hz * hz)
-    highlight = np.clip((hz - hx * gx - hy * gy) * norm * h_norm, 0.0, None) ** 16
+    highlight = np.clip((hz - hx * gx - hy * gy) * norm * h_norm, 0.0, None)
+    for _ in range(4):  # the 16th power by squaring
+        highlight *= highlight
     return 255.0 * (albedo * diffuse * occlusion + look.specular * head * highlight)
 
 
