@@ -100,7 +100,7 @@ def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) ->
             for x0, x1 in spans:
                 xs = (x0 + x1) / 2.0 + x * (x1 - x0) / 2.0
                 rows = [np.stack([xs, top - dy + 0.03 * np.abs(xs)], 1) for dy in (0.03, 0.055, 0.08)]
-                lines.append((rows, 0.003 * levels[au] * (0.4 + age), 0.008))
+                lines.append((rows, 0.006 * levels[au] * (0.4 + age), 0.008))
     if levels[4] > 0.0:
         furrows = [np.array([lm[21] + (0.01, -0.04), lm[21] + (0.014, 0.012)]),  # vertical glabellar furrows
                    np.array([lm[22] + (-0.01, -0.04), lm[22] + (-0.014, 0.012)]),
@@ -129,7 +129,7 @@ def height_field(side: int, transform: np.ndarray, identity: FaceIdentity, lm: n
     creases = Layer(side, transform)
     for shapes, depth, width in sorted(_lines(lm, c, levels, look), key=lambda item: item[1]):
         creases.line(shapes, depth, width)
-    z -= creases.soften(0.007)
+    z -= creases.soften(0.005)
     bulges = Layer(side, transform)
     if levels[6] > 0.0:  # the lower lid pushed up by the cheek as a roll of skin
         bulges.fill([band(lo[2:-2], -0.004, 0.012) for lo in c.lower_lids], 0.006 * levels[6])
