@@ -51,7 +51,7 @@ class Layer:
         return self.img
 
 
-_HALF_RES_SIGMA = 3.0  # pixels
+_HALF_RES_SIGMA = 2.4  # pixels
 
 
 @lru_cache(maxsize=8)
@@ -72,11 +72,20 @@ def ellipse(centre: np.ndarray | tuple, axes: tuple[float, float], angle: float 
     return local + np.asarray(centre, dtype=np.float64)
 
 
+@lru_cache(maxsize=32)
+def _upsampler(n: int, side: int) -> np.ndarray:
+    """(side, n) matrix of OpenCV's bicubic upsampling along one axis (resize is separable: R @ grid @ R.T)."""
+    matrix = cv2.resize(np.eye(n, dtype=np.float32), (n, side), interpolation=cv2.INTER_CUBIC)
+    matrix.flags.writeable = False
+    return matrix
+
+
 def value_noise(rng: np.random.Generator, side: int, cells: int, octaves: int = 1) -> np.ndarray:
     """Smooth random field in about [-1, 1]: ``cells`` x ``cells`` random values upsampled bicubically."""
     out = np.zeros((side, side), np.float32)
     for octave in range(octaves):
         n = cells * 2**octave
         grid = rng.standard_normal((n + 2, n + 2)).astype(np.float32)
-        out += cv2.resize(grid, (side, side), interpolation=cv2.INTER_CUBIC) / 2**octave
+        upsample = _upsampler(n + 2, side)
+        out += (upsample @ grid @ upsample.T) / 2**octave
     return out / 1.5
