@@ -40,11 +40,9 @@ def _eyes(side: int, transform: np.ndarray, identity: FaceIdentity, c: Contours,
     aperture = Layer(side, transform).fill(list(c.openings), 1.0).soften(0.0025)
     sclera = 0.3 + 0.45 * skin
     iris_tone = min(identity.iris / 255.0, sclera - 0.2)
-    iris = Layer(side, transform).fill([ellipse(e, (0.2 * identity.eye_width,) * 2) for e in c.eye_centres], 1.0)
-    pupil = Layer(side, transform).fill([ellipse(e, (0.08 * identity.eye_width,) * 2) for e in c.eye_centres], 1.0)
-    eye = np.full_like(albedo, sclera)
-    _blend(eye, iris.soften(0.003), iris_tone)
-    _blend(eye, pupil.soften(0.002), 0.04)
+    eye = Layer(side, transform, sclera)  # sclera, iris and pupil as tones, softened together
+    eye.fill([ellipse(e, (0.2 * identity.eye_width,) * 2) for e in c.eye_centres], iris_tone)
+    eye = eye.fill([ellipse(e, (0.08 * identity.eye_width,) * 2) for e in c.eye_centres], 0.04).soften(0.0025)
     shadow = Layer(side, transform).fill([band(u, 0.0, 0.012) for u in c.upper_lids], 1.0).soften(0.005)
     eye *= 1.0 - 0.45 * shadow
     _blend(albedo, aperture, eye)

@@ -15,6 +15,7 @@ class Layer:
 
     def __init__(self, side: int, transform: np.ndarray, fill: float = 0.0) -> None:
         self.img = np.full((side, side), fill, np.float32)
+        self.blank = True  # nothing drawn yet: softening is a no-op
         self.unit = float(np.hypot(transform[0, 0], transform[0, 1]))  # pixels per face unit
         self._linear = transform[:, :2].T * 16.0
         self._offset = transform[:, 2] * 16.0 + 0.5
@@ -26,21 +27,25 @@ class Layer:
     def fill(self, shapes: list[np.ndarray] | np.ndarray, value: float) -> Layer:
         """Set the pixels inside the polygons ``shapes`` to ``value``."""
         cv2.fillPoly(self.img, self._fixed(shapes), float(value), cv2.LINE_8, _SHIFT)
+        self.blank = False
         return self
 
     def line(self, shapes: list[np.ndarray] | np.ndarray, value: float, width: float) -> Layer:
         """Stroke the polylines ``shapes``, ``width`` face units wide (at least one pixel)."""
         thickness = max(1, int(round(width * self.unit)))
         cv2.polylines(self.img, self._fixed(shapes), False, float(value), thickness, cv2.LINE_8, _SHIFT)
+        self.blank = False
         return self
 
     def soften(self, sigma: float) -> np.ndarray:
         """The map blurred by ``sigma`` face units (in place), returned.
 
-        A wide blur (over 3 px) runs at half resolution and is scaled back up: the same smooth map for a quarter
+        A wide blur (over 2.4 px) runs at half resolution and is scaled back up: the same smooth map for a quarter
         of the work.
         """
         pixels = sigma * self.unit
+        if self.blank:
+            return self.img
         if pixels > _HALF_RES_SIGMA and self.img.shape[0] % 2 == 0:
             side = self.img.shape[0]
             half = cv2.resize(self.img, (side // 2, side // 2), interpolation=cv2.INTER_AREA)
