@@ -114,6 +114,15 @@ def test_occluders_cover_part_of_the_face(occluder: str) -> None:
     assert np.array_equal(plain.mask, hidden.mask) and not np.array_equal(plain.image, hidden.image)
 
 
+def test_realistic_is_the_default_style_and_the_cartoon_stays_available() -> None:
+    assert generate_synthetic(6, seed=0).report["style"] == "realistic"
+    assert render_clip(HAPPINESS, n_frames=2, seed=0).report["style"] == "realistic"
+    assert synthetic_splits(6, 6, seed=0)[0].report["style"] == "realistic"
+    cartoon = generate_synthetic(6, seed=0, style="cartoon")
+    assert cartoon.report["style"] == "cartoon"
+    assert not np.array_equal(cartoon.images, generate_synthetic(6, seed=0).images)
+
+
 def test_unknown_style_is_rejected() -> None:
     with pytest.raises(ValueError, match="style"):
         generate_synthetic(6, style="oil")
@@ -128,8 +137,8 @@ def shipped():
 def test_the_real_face_model_reads_realistic_faces_well_above_chance(shipped) -> None:
     report = realism_report(shipped, n=300, seed=11)
     assert report["n"] == 300 and report["style"] == "realistic"
-    assert report["accuracy"] >= 0.45  # chance is 1/6
-    assert report["per_class_accuracy"]["happiness"] >= 0.6 and report["per_class_accuracy"]["surprise"] >= 0.6
+    assert report["accuracy"] >= 0.55  # chance is 1/6; 0.66 when written, 0.61 on the n = 1200 realism set
+    assert report["per_class_accuracy"]["happiness"] >= 0.75 and report["per_class_accuracy"]["surprise"] >= 0.75
 
 
 def test_realism_command_prints_json(capsys, monkeypatch) -> None:

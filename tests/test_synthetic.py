@@ -25,7 +25,7 @@ BROWS, EYES = range(17, 27), range(36, 48)
 @pytest.fixture(scope="module")
 def faces() -> FaceSet:
     """120 random faces (20 per emotion)."""
-    return generate_synthetic(120, seed=7)
+    return generate_synthetic(120, seed=7, style="cartoon")
 
 
 def _apex(emotion: int, seed: int) -> RenderedFace:
@@ -64,11 +64,11 @@ def test_action_unit_table_follows_facs() -> None:
 
 
 def test_same_seed_same_faces_other_seed_other_faces(faces: FaceSet) -> None:
-    again = generate_synthetic(120, seed=7)
+    again = generate_synthetic(120, seed=7, style="cartoon")
     for name in ("images", "labels", "masks", "landmarks"):
         assert np.array_equal(getattr(faces, name), getattr(again, name)), name
     assert faces.sources == again.sources
-    other = generate_synthetic(120, seed=8)
+    other = generate_synthetic(120, seed=8, style="cartoon")
     assert not np.array_equal(faces.images, other.images)
     assert not np.array_equal(faces.landmarks, other.landmarks)
 
@@ -85,8 +85,8 @@ def test_shapes_dtypes_and_metadata(faces: FaceSet) -> None:
 
 
 def test_labels_are_balanced() -> None:
-    assert generate_synthetic(62, seed=1).class_counts().tolist() == [11, 11, 10, 10, 10, 10]
-    counts = generate_synthetic(90, seed=1, balanced=False).class_counts()
+    assert generate_synthetic(62, seed=1, style="cartoon").class_counts().tolist() == [11, 11, 10, 10, 10, 10]
+    counts = generate_synthetic(90, seed=1, balanced=False, style="cartoon").class_counts()
     assert counts.sum() == 90 and counts.min() > 0 and len(set(counts.tolist())) > 1
 
 
@@ -180,35 +180,35 @@ def test_intensity_scales_every_deformation_monotonically() -> None:
 
 
 def test_render_clip_goes_from_neutral_to_apex() -> None:
-    clip = render_clip(SURPRISE, n_frames=12, seed=3)
+    clip = render_clip(SURPRISE, n_frames=12, seed=3, style="cartoon")
     assert clip.images.shape == (12, 64, 64) and clip.masks.shape == (12, 64, 64)
     assert clip.landmarks.shape == (12, 68, 2)
     assert (clip.labels == SURPRISE).all()
     assert not clip.masks[0].any() and clip.masks[1:].reshape(11, -1).any(axis=1).all()
     gap = clip.landmarks[:, 66, 1] - clip.landmarks[:, 62, 1]
     assert (np.diff(gap) > 0).all()
-    happy = render_clip(HAPPINESS, n_frames=12, seed=3)
+    happy = render_clip(HAPPINESS, n_frames=12, seed=3, style="cartoon")
     assert np.array_equal(happy.images[0], clip.images[0])  # same identity, both neutral
     assert not np.array_equal(happy.images[-1], clip.images[-1])
 
 
 def test_render_clip_draws_the_given_identity() -> None:
-    light = render_clip(ANGER, n_frames=3, seed=0, identity=FaceIdentity(skin=210.0))
-    dark = render_clip(ANGER, n_frames=3, seed=0, identity=FaceIdentity(skin=90.0))
+    light = render_clip(ANGER, n_frames=3, seed=0, identity=FaceIdentity(skin=210.0), style="cartoon")
+    dark = render_clip(ANGER, n_frames=3, seed=0, identity=FaceIdentity(skin=90.0), style="cartoon")
     centre = (slice(None), slice(24, 40), slice(20, 44))
     assert light.images[centre].mean() > dark.images[centre].mean() + 40
 
 
 def test_splits_are_balanced_disjoint_and_deterministic() -> None:
-    train, test = synthetic_splits(36, 18, seed=2)
+    train, test = synthetic_splits(36, 18, seed=2, style="cartoon")
     assert (len(train), len(test)) == (36, 18)
     assert train.class_counts().tolist() == [6] * 6 and test.class_counts().tolist() == [3] * 6
     assert train.name != test.name and not set(train.sources) & set(test.sources)
     flat_train = {image.tobytes() for image in train.images}
     assert not any(image.tobytes() in flat_train for image in test.images)
-    again, _ = synthetic_splits(36, 18, seed=2)
+    again, _ = synthetic_splits(36, 18, seed=2, style="cartoon")
     assert np.array_equal(train.images, again.images)
-    assert not np.array_equal(synthetic_splits(36, 18, seed=3)[0].images, train.images)
+    assert not np.array_equal(synthetic_splits(36, 18, seed=3, style="cartoon")[0].images, train.images)
 
 
 @pytest.mark.parametrize("size", [32, 128, 300])
@@ -234,9 +234,9 @@ def test_occluders_hide_part_but_never_all_of_the_evidence(occluder: str) -> Non
 
 
 def test_occlusion_fraction_and_fixed_intensity() -> None:
-    assert generate_synthetic(30, seed=0, occlusion=1.0).report["occluders"]["none"] == 0
-    assert generate_synthetic(30, seed=0, occlusion=0.0).report["occluders"]["none"] == 30
-    neutral = generate_synthetic(12, seed=0, intensity=0.0)
+    assert generate_synthetic(30, seed=0, occlusion=1.0, style="cartoon").report["occluders"]["none"] == 0
+    assert generate_synthetic(30, seed=0, occlusion=0.0, style="cartoon").report["occluders"]["none"] == 30
+    neutral = generate_synthetic(12, seed=0, intensity=0.0, style="cartoon")
     assert not neutral.masks.any()
 
 
@@ -253,7 +253,7 @@ def test_invalid_arguments_are_rejected() -> None:
 
 @pytest.mark.slow
 def test_classes_are_learnable_but_not_trivial() -> None:
-    train, test = synthetic_splits(600, 300, seed=0)
+    train, test = synthetic_splits(600, 300, seed=0, style="cartoon")
 
     def features(faces: FaceSet) -> np.ndarray:
         x = faces.images.reshape(len(faces), -1) / 255.0

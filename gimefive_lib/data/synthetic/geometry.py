@@ -39,9 +39,10 @@ def _neutral_landmarks(idt: FaceIdentity) -> np.ndarray:
     upper, lower = ey - eo, ey + 0.72 * eo
     p[36:40] = [(-es - ew / 2, ey), (-es - ew / 6, upper), (-es + ew / 6, upper), (-es + ew / 2, ey)]  # upper lid
     p[40:42] = [(-es + ew / 6, lower), (-es - ew / 6, lower)]  # lower lid
-    p[48:52] = [(-mw, my), (-0.55 * mw, my - 0.85 * lt), (-0.22 * mw, my - 1.05 * lt), (0.0, my - 0.9 * lt)]
+    p[48:52] = [(-mw, my + 0.002), (-0.55 * mw, my - 0.85 * lt), (-0.22 * mw, my - 1.05 * lt), (0.0, my - 0.9 * lt)]
     p[57:60] = [(0.0, my + 1.25 * lt), (-0.22 * mw, my + 1.2 * lt), (-0.55 * mw, my + 0.95 * lt)]
-    p[[60, 61, 62, 66, 67]] = [(-0.88 * mw, my), (-0.4 * mw, my), (0.0, my), (0.0, my), (-0.4 * mw, my)]  # inner lips
+    # inner lips; the mouth corners sit a little below the lip line at rest (level corners read as a faint smile)
+    p[[60, 61, 62, 66, 67]] = [(-0.88 * mw, my + 0.001), (-0.4 * mw, my), (0.0, my), (0.0, my), (-0.4 * mw, my)]
     p[_MIRROR[_LEFT]] = p[_LEFT] * (-1.0, 1.0)
     return p
 

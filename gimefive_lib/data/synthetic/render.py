@@ -28,9 +28,9 @@ SUPERSAMPLE = 2  # faces are drawn at twice the output size, then area-averaged 
 DEFAULT_INTENSITY = (0.6, 1.0)
 DEFAULT_OCCLUSION = 0.15
 STYLES: tuple[str, ...] = ("realistic", "cartoon")
-DEFAULT_STYLE = "cartoon"
+DEFAULT_STYLE = "realistic"  # photo-like faces a real-face model reads (see evaluation.realism); "cartoon" on request
 # Changed whenever a change of the generator changes the faces a seed gives (a trained model records it).
-GENERATOR_VERSION = "2026-12-06"
+GENERATOR_VERSION = "2026-12-06.2"
 
 
 def _check_face(emotion: int, intensity: float, occluder: str) -> None:
@@ -181,8 +181,9 @@ def generate_synthetic(
 
     ``intensity`` is a fixed level or a (low, high) range drawn uniformly; ``occlusion`` is the fraction of faces
     given glasses, a hand or a patch; ``balanced`` gives every class n//6 faces (the remainder to the first);
-    ``style`` is ``"realistic"`` (photo-like aligned crops, 3-D pose) or ``"cartoon"`` (line drawings). The report
-    keeps each face's AU intensities (columns ``report["action_units"]``) and pose (``report["pose_fields"]``).
+    ``style`` is ``"realistic"`` (the default: photo-like aligned crops, 3-D pose) or ``"cartoon"`` (line drawings).
+    The report keeps each face's AU intensities (columns ``report["action_units"]``) and pose
+    (``report["pose_fields"]``).
     """
     faces = _generate(n, size, np.random.default_rng(seed), intensity, occlusion, balanced, "synthetic", style)
     faces.report["seed"] = seed

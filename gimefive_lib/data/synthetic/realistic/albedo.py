@@ -38,13 +38,11 @@ def _eyes(side: int, transform: np.ndarray, identity: FaceIdentity, c: Contours,
           albedo: np.ndarray) -> None:
     """Sclera, iris and pupil inside the lids, the shadow of the upper lid, lashes and the lower lid line."""
     aperture = Layer(side, transform).fill(list(c.openings), 1.0).soften(0.0025)
-    sclera = 0.5 + 0.35 * skin
+    sclera = 0.3 + 0.45 * skin
     iris_tone = min(identity.iris / 255.0, sclera - 0.2)
-    iris = Layer(side, transform).fill([ellipse(e, (0.2 * identity.eye_width,) * 2) for e in c.eye_centres], 1.0)
-    pupil = Layer(side, transform).fill([ellipse(e, (0.08 * identity.eye_width,) * 2) for e in c.eye_centres], 1.0)
-    eye = np.full_like(albedo, sclera)
-    _blend(eye, iris.soften(0.003), iris_tone)
-    _blend(eye, pupil.soften(0.002), 0.04)
+    eye = Layer(side, transform, sclera)  # sclera, iris and pupil as tones, softened together
+    eye.fill([ellipse(e, (0.2 * identity.eye_width,) * 2) for e in c.eye_centres], iris_tone)
+    eye = eye.fill([ellipse(e, (0.08 * identity.eye_width,) * 2) for e in c.eye_centres], 0.04).soften(0.0025)
     shadow = Layer(side, transform).fill([band(u, 0.0, 0.012) for u in c.upper_lids], 1.0).soften(0.005)
     eye *= 1.0 - 0.45 * shadow
     _blend(albedo, aperture, eye)
@@ -57,13 +55,13 @@ def _brows(side: int, transform: np.ndarray, identity: FaceIdentity, c: Contours
     """Brows as a soft body thicker at the inner end plus short slanted hair strokes."""
     profile = _BROW_PROFILE * identity.brow_thickness
     body = Layer(side, transform).fill(list(np.concatenate([c.brows - profile, (c.brows + profile)[:, ::-1]], 1)), 0.7)
-    strokes = []
-    for brow in c.brows:
-        for t in rng.uniform(0.0, len(brow) - 1.001, 14):
-            p = brow[int(t)] + (t % 1.0) * (brow[int(t) + 1] - brow[int(t)]) + (0.0, rng.normal(0.0, 0.3) *
-                                                                               identity.brow_thickness)
-            strokes.append(np.array([p, p + (0.012 * np.sign(p[0]), -0.006)]))
-    body.line(strokes, 1.0, 0.004)
+    t = rng.uniform(0.0, c.brows.shape[1] - 1.001, (2, 14))  # 14 hair strokes along each brow
+    index, frac = t.astype(int), (t % 1.0)[..., None]
+    brows = np.arange(2)[:, None]
+    roots = c.brows[brows, index] + frac * (c.brows[brows, index + 1] - c.brows[brows, index])
+    roots[..., 1] += rng.normal(0.0, 0.3, (2, 14)) * identity.brow_thickness
+    tips = roots + np.stack([0.012 * np.sign(roots[..., 0]), np.full((2, 14), -0.006)], -1)
+    body.line(list(np.stack([roots, tips], 2).reshape(28, 2, 2)), 1.0, 0.004)
     tone = min(identity.hair, identity.skin * 0.45) / 255.0
     _blend(albedo, np.clip(body.soften(0.004), 0.0, 1.0) * 0.9, tone)
 

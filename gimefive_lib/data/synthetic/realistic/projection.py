@@ -42,15 +42,18 @@ class Projection:
     def _inverse_maps(self, iterations: int = 4) -> tuple[np.ndarray, np.ndarray]:
         """For every output pixel the frontal pixel seen there (fixed-point iteration on the surface depth)."""
         grid_x, grid_y = _pixel_grid(self.side)
-        inverse = np.linalg.inv(self._rows[:, :2])
-        a3 = self._rows[:, 2]
-        qx, qy = grid_x - self.pivot[0], grid_y - self.pivot[1]
-        z = np.zeros_like(grid_x)
-        for _ in range(iterations):
-            rx, ry = qx - a3[0] * z, qy - a3[1] * z
-            map_x = (inverse[0, 0] * rx + inverse[0, 1] * ry + self.pivot[0]).astype(np.float32)
-            map_y = (inverse[1, 0] * rx + inverse[1, 1] * ry + self.pivot[1]).astype(np.float32)
+        inverse = np.linalg.inv(self._rows[:, :2]).astype(np.float32)
+        a3 = self._rows[:, 2].astype(np.float32)
+        px, py = np.float32(self.pivot[0]), np.float32(self.pivot[1])
+        # map = inverse @ (q - a3 z) + pivot = base - slope z, in float32 throughout
+        base_x = inverse[0, 0] * (grid_x - px) + inverse[0, 1] * (grid_y - py) + px
+        base_y = inverse[1, 0] * (grid_x - px) + inverse[1, 1] * (grid_y - py) + py
+        slope_x = inverse[0, 0] * a3[0] + inverse[0, 1] * a3[1]
+        slope_y = inverse[1, 0] * a3[0] + inverse[1, 1] * a3[1]
+        map_x, map_y = base_x, base_y
+        for _ in range(iterations - 1):
             z = cv2.remap(self.depth, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            map_x, map_y = base_x - slope_x * z, base_y - slope_y * z
         return map_x, map_y
 
     def warp(self, image: np.ndarray, nearest: bool = False) -> np.ndarray:

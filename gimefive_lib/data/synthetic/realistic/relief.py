@@ -45,7 +45,7 @@ def _structure(side: int, transform: np.ndarray, identity: FaceIdentity, lm: np.
     lift = 0.02 * max(levels[6], 0.8 * levels[12])
     for k, e in enumerate(c.eye_centres):
         sign = -1.0 if k == 0 else 1.0
-        cheek.fill([ellipse(e + (sign * 0.03, 0.1 - lift), (0.075, 0.06))], 0.5 + 1.2 * lift / 0.02)
+        cheek.fill([ellipse(e + (sign * 0.03, 0.1 - lift), (0.075, 0.06))], 1.2 * lift / 0.02)
     cheek.fill([ellipse((0.0, (lm[51, 1] + lm[57, 1]) / 2.0), (identity.mouth_width * 1.25, 0.075))], 0.9)
     cheek.fill([ellipse(lm[8] + (0.0, -0.045), (0.06, 0.04))], 1.0)
     return (-0.032 * socket.soften(0.022) + 0.016 * ridge.soften(0.016) + 0.02 * cheek.soften(0.025))
@@ -74,13 +74,13 @@ def _features(side: int, transform: np.ndarray, c: Contours) -> np.ndarray:
     eye.fill([ellipse(e, (0.05, 0.03)) for e in c.eye_centres], 1.0)
     lids = Layer(side, transform)
     lids.fill(list(band(u[2:-2], 0.012, 0.0) for u in c.upper_lids), 1.0)
-    upper = Layer(side, transform).fill([np.concatenate([c.outer_upper, c.inner_upper[::-1]])], 1.0)
-    lower = Layer(side, transform).fill([np.concatenate([c.outer_lower, c.inner_lower])], 1.0)
-    out = 0.012 * eye.soften(0.012) + 0.004 * lids.soften(0.004)
-    out += 0.012 * upper.soften(0.006) + 0.016 * lower.soften(0.008)
+    mouth = Layer(side, transform)  # lips raised, the opening between them sunk: one blur for all three
+    mouth.fill([np.concatenate([c.outer_upper, c.inner_upper[::-1]])], 0.012)
+    mouth.fill([np.concatenate([c.outer_lower, c.inner_lower])], 0.016)
     if c.gap.max() > 0.002:
-        cavity = Layer(side, transform).fill([np.concatenate([c.inner_upper, c.inner_lower[::-1]])], 1.0)
-        out -= 0.03 * cavity.soften(0.005)
+        mouth.fill([np.concatenate([c.inner_upper, c.inner_lower[::-1]])], -0.03)
+    out = 0.012 * eye.soften(0.012) + 0.004 * lids.soften(0.004)
+    out += mouth.soften(0.006)
     return out
 
 
@@ -89,7 +89,7 @@ def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) ->
     age = look.age
     pull = max(levels[6], levels[12], 0.7 * levels[9])
     lines = [
-        (list(_fold_curves(lm, levels)), 0.003 * age + 0.01 * pull, 0.012),
+        (list(_fold_curves(lm, levels)), 0.01 * pull, 0.012),
         ([u[2:-1] - (0.0, 0.013) for u in c.upper_lids], 0.006, 0.005),
         ([c.outer_lower[9:16] + (0.0, 0.022)], 0.004 + 0.004 * levels[16], 0.01),
     ]
@@ -100,16 +100,17 @@ def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) ->
             for x0, x1 in spans:
                 xs = (x0 + x1) / 2.0 + x * (x1 - x0) / 2.0
                 rows = [np.stack([xs, top - dy + 0.03 * np.abs(xs)], 1) for dy in (0.03, 0.055, 0.08)]
-                lines.append((rows, 0.003 * levels[au] * (0.4 + age), 0.008))
+                lines.append((rows, 0.006 * levels[au] * (0.4 + age), 0.008))
     if levels[4] > 0.0:
-        furrows = [np.array([lm[21] + (0.012, -0.03), lm[21] + (0.016, 0.01)]),
-                   np.array([lm[22] + (-0.012, -0.03), lm[22] + (-0.016, 0.01)])]
-        lines.append((furrows, 0.006 * levels[4], 0.008))
+        furrows = [np.array([lm[21] + (0.01, -0.04), lm[21] + (0.014, 0.012)]),  # vertical glabellar furrows
+                   np.array([lm[22] + (-0.01, -0.04), lm[22] + (-0.014, 0.012)]),
+                   np.array([lm[21] + (0.012, 0.022), (0.0, lm[27, 1] + 0.012), lm[22] + (-0.012, 0.022)])]
+        lines.append((furrows, 0.012 * levels[4], 0.009))
     if levels[9] > 0.0:
         step = (lm[29, 1] - lm[27, 1]) / 3.0
         rows = [np.array([(-0.025, y + 0.004), (0.0, y), (0.025, y + 0.004)]) for y in lm[27, 1] + step * np.arange(3)]
         rows += [np.array([lm[28] + (s * 0.02, 0.01), lm[28] + (s * 0.045, -0.012)]) for s in (-1.0, 1.0)]
-        lines.append((rows, 0.005 * levels[9], 0.008))
+        lines.append((rows, 0.01 * levels[9], 0.009))
     if levels[6] > 0.0:
         feet = [np.array([lm[i] + (s * 0.012, 0.0), lm[i] + (s * 0.045, dy)]) for i, s in ((36, -1.0), (45, 1.0))
                 for dy in (-0.016, 0.004, 0.02)]
@@ -128,7 +129,7 @@ def height_field(side: int, transform: np.ndarray, identity: FaceIdentity, lm: n
     creases = Layer(side, transform)
     for shapes, depth, width in sorted(_lines(lm, c, levels, look), key=lambda item: item[1]):
         creases.line(shapes, depth, width)
-    z -= creases.soften(0.007)
+    z -= creases.soften(0.005)
     bulges = Layer(side, transform)
     if levels[6] > 0.0:  # the lower lid pushed up by the cheek as a roll of skin
         bulges.fill([band(lo[2:-2], -0.004, 0.012) for lo in c.lower_lids], 0.006 * levels[6])

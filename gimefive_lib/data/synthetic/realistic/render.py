@@ -105,7 +105,9 @@ def render_realistic_face(
     view = Projection(pose, warp_depth, eyes)
     image = cv2.resize(view.warp(frontal), (size, size), interpolation=cv2.INTER_AREA)
     image = camera(image, rng)
-    occluded = cv2.resize(view.warp(covered), (size, size), interpolation=cv2.INTER_AREA) > 0.5
+    occluded = np.zeros((size, size), bool)
+    if occluder != "none":
+        occluded = cv2.resize(view.warp(covered), (size, size), interpolation=cv2.INTER_AREA) > 0.5
     if intensity > 0:
         evidence = view.warp(_evidence(emotion, lm, neutral, side, transform), nearest=True)
         mask = cv2.resize(evidence, (size, size), interpolation=cv2.INTER_AREA) > 0.25
