@@ -11,6 +11,7 @@ Prints, per method at one layer (default block5, read before its max-pool):
 
     python bench/explain_speed.py                       # GIMEFIVE_FAST=1 for the small synthetic model
     python bench/explain_speed.py --layer block4 --json
+    python bench/explain_speed.py --shipped --n-test 300   # the shipped RAF-DB model against the evidence masks
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ import numpy as np
 import pandas as pd
 import torch
 
+from gimefive_lib.data.configured import synthetic_data
 from gimefive_lib.evaluation.metrics import evaluate_model
 from gimefive_lib.evaluation.significance import bootstrap_accuracy_ci, mcnemar_test
 from gimefive_lib.explain.benchmark import CENTRE, INTEGRATED_GRADIENTS, RANDOM
 from gimefive_lib.explain.cams import METHOD_LABELS, METHOD_NAMES, SLOW_METHODS, compute_cams
+from gimefive_lib.explain.ground_truth import correctly_classified, ground_truth_table
 from gimefive_lib.explain.map_scores import (
     centre_maps,
     energy_pointing_game,
@@ -35,7 +38,7 @@ from gimefive_lib.explain.map_scores import (
     random_maps,
 )
 from gimefive_lib.settings import get_settings
-from gimefive_lib.training.recipes import synthetic_model
+from gimefive_lib.training.recipes import shipped_model, synthetic_model
 
 
 def timed_maps(model, images: np.ndarray, method: str, layer: str, targets: np.ndarray, batch: int, warm_up: bool):
@@ -61,6 +64,18 @@ def pointing_summary(gradcam: np.ndarray, random: np.ndarray, centre: np.ndarray
             "centre_pointing": round(float(centre.mean()), 3), "mask_share_of_face": round(float(masks.mean()), 3)}
 
 
+def shipped_ground_truth(args: argparse.Namespace) -> None:
+    """Print the ground-truth table of the shipped RAF-DB GiMeFive (a model of real faces) on the synthetic faces."""
+    settings = get_settings()
+    model = shipped_model(settings).cpu().eval()
+    test = synthetic_data(settings).test
+    faces, accuracy = correctly_classified(model, test, limit=args.n_test)
+    print(f"shipped RAF-DB GiMeFive on {len(test)} synthetic test faces: accuracy {accuracy:.3f}; "
+          f"{len(faces)} classified correctly are scored; layer {args.layer}", flush=True)
+    table = ground_truth_table(model, faces, layer=args.layer, seed=settings.seed)
+    print(table.to_json(orient="records") if args.json else table.to_string(index=False, float_format="{:.3f}".format))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--layer", default="block5")
@@ -68,7 +83,13 @@ def main() -> None:
     parser.add_argument("--slow-images", type=int, default=2, help="faces for Score-CAM and Ablation-CAM")
     parser.add_argument("--n-test", type=int, default=None, help="test faces for the pointing game (default: all)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--shipped", action="store_true",
+                        help="instead: the shipped RAF-DB model's maps on the synthetic test faces it gets right, "
+                        "against their evidence masks, with bootstrap intervals (explain ground-truth)")
     args = parser.parse_args()
+    if args.shipped:
+        shipped_ground_truth(args)
+        return
 
     settings = get_settings()
     model, data = synthetic_model(settings)

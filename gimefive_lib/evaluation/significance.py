@@ -34,3 +34,17 @@ def mcnemar_test(labels: np.ndarray, predictions_a: np.ndarray, predictions_b: n
     discordant = a_only + b_only
     p_value = 1.0 if discordant == 0 else float(binomtest(a_only, discordant, 0.5).pvalue)
     return {"a_only": a_only, "b_only": b_only, "p_value": p_value}
+
+
+def bootstrap_mean_ci(
+    values: np.ndarray, n_resamples: int = 2000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float]:
+    """Percentile bootstrap confidence interval of the mean of per-face ``values`` (hits as 0/1, or shares)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        raise ValueError("cannot bootstrap a mean over zero values")
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, values.size, size=(n_resamples, values.size))].mean(axis=1)
+    tail = (1.0 - level) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(low), float(high)

@@ -16,6 +16,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "benchmark": ["compare_methods", "plot_comparison"],
         "cams": ["METHOD_LABELS", "METHOD_NAMES", "compute_cams", "explain_face", "overlay", "target_layers"],
+        "ground_truth": ["correctly_classified", "ground_truth_table"],
         "figures": ["plot_cam_grid", "plot_explanation", "plot_method_row", "plot_randomisation"],
         "inputs": ["astronaut_face", "explain_data", "sample_faces"],
         "region_shares": ["emotion_region_table", "face_region_masks", "plot_region_table", "region_shares"],
