@@ -175,3 +175,13 @@ def test_probability_bars_grow_with_the_frame_so_a_projected_slide_stays_legible
     from gimefive_lib.video.draw import bar_scale
 
     assert bar_scale(240) == bar_scale(480) == 1.0 and bar_scale(1080) == pytest.approx(2.25)
+
+
+def test_the_camera_preview_shows_what_the_processor_draws():
+    from gimefive_lib.video.figures import camera_preview
+
+    frame = np.zeros((48, 64, 3), np.uint8)
+    figure = camera_preview(lambda image, time_s: np.full_like(image, 200), frame, "static copy")
+    shown = figure.axes[0].images[0].get_array()
+    assert shown.shape == (48, 64, 3) and int(shown.min()) == 200
+    assert figure.axes[0].get_title() == "static copy"

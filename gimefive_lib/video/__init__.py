@@ -17,7 +17,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "draw": ["draw_results"],
-        "figures": ["frame_strip", "show_frame"],
+        "figures": ["camera_preview", "frame_strip", "show_frame"],
         "frames": [
             "CameraNotFoundError", "CameraSource", "ClipSource", "Frame", "VideoFileSource", "astronaut_clip",
             "fallback_clip", "open_source", "synthetic_clip",

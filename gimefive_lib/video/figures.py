@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
@@ -27,3 +29,9 @@ def show_frame(image: np.ndarray, title: str | None = None, width: float = 7.0) 
     if title:
         ax.set_title(title)
     return figure
+
+
+def camera_preview(process: Callable[[np.ndarray, float], np.ndarray], image: np.ndarray, title: str) -> Figure:
+    """A static picture of what the camera widget shows: ``process`` (the widget's frame processor) applied to one
+    RGB frame. It stands beside the live widget for readers without a kernel and camera (GitHub, nbviewer, slides)."""
+    return show_frame(process(image, 0.0), title)
