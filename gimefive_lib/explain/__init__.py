@@ -18,7 +18,9 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "cams": ["METHOD_LABELS", "METHOD_NAMES", "compute_cams", "explain_face", "overlay", "target_layers"],
         "figures": ["plot_cam_grid", "plot_explanation", "plot_method_row", "plot_randomisation"],
         "inputs": ["astronaut_face", "explain_data", "sample_faces"],
-        "region_shares": ["emotion_region_table", "face_region_masks", "plot_region_table", "region_shares"],
+        "region_shares": [
+            "emotion_region_table", "face_region_masks", "peak_cell_table", "plot_region_table", "region_shares",
+        ],
         "sanity": ["randomisation_test"],
         "widgets": ["ActivationExplorer", "CamExplorer"],
     },
