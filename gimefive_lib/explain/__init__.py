@@ -11,8 +11,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "activations": [
-            "block_activations", "channel_means", "emotion_channel_table", "first_layer_filters",
-            "plot_block_overview", "plot_channel_grid", "plot_filters", "top_channels",
+            "block_activations", "channel_means", "edge_like_kernels", "emotion_channel_table", "first_layer_filters",
+            "orientation_scores", "plot_block_overview", "plot_channel_grid", "plot_filters", "top_channels",
         ],
         "benchmark": ["compare_methods", "plot_comparison"],
         "cams": ["METHOD_LABELS", "METHOD_NAMES", "compute_cams", "explain_face", "overlay", "target_layers"],
