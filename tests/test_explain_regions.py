@@ -13,6 +13,7 @@ from gimefive_lib.explain.region_shares import (
     face_region_masks,
     landmark_region_masks,
     mesh_region_masks,
+    peak_cell_table,
     region_shares,
 )
 from gimefive_lib.labels import EMOTIONS
@@ -64,3 +65,16 @@ def test_face_mesh_regions_on_a_real_face():
     assert eyes < mouth
     via_dispatch, _ = face_region_masks(face[None])
     np.testing.assert_array_equal(via_dispatch[0], masks[0])
+
+
+def test_peak_cell_table_names_the_cell_where_most_maps_of_an_emotion_peak():
+    cams = np.zeros((5, 64, 64), dtype=np.float32)
+    cams[:3, 50, 10] = 1  # three faces of happiness peak in cell (3, 0)
+    cams[3, 5, 60] = 1  # one in cell (0, 3)
+    cams[4, 20, 20] = 1  # the only face of surprise, in cell (1, 1)
+    table = peak_cell_table(cams, [0, 0, 0, 0, 1])
+    assert list(table.index) == list(EMOTIONS[:2])
+    assert table.loc[EMOTIONS[0], "cell"] == (3, 0) and table.loc[EMOTIONS[0], "share"] == 0.75
+    assert table.loc[EMOTIONS[1], "cell"] == (1, 1) and table.loc[EMOTIONS[1], "faces"] == 1
+    with pytest.raises(ValueError, match="cells"):
+        peak_cell_table(cams[:, :63], [0] * 5)

@@ -11,8 +11,10 @@ import torch
 from gimefive_lib.explain.activations import (
     block_activations,
     channel_means,
+    edge_like_kernels,
     emotion_channel_table,
     first_layer_filters,
+    orientation_scores,
     plot_filters,
     top_channels,
 )
@@ -110,3 +112,22 @@ def test_show_displays_the_widget_then_a_static_png_of_its_view(tiny_model, tiny
     assert len(shown) == 2 and shown[0] is not None
     png = shown[1].data
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
+
+
+def test_orientation_scores_tell_horizontal_from_vertical_stripes():
+    rows = np.zeros((16, 16), dtype=np.float32)
+    rows[::4] = 1  # horizontal lines: the map changes down the rows only
+    blob = np.zeros((16, 16), dtype=np.float32)
+    blob[6:10, 6:10] = 1
+    scores = orientation_scores(np.stack([rows, rows.T, blob, np.zeros_like(blob)]))
+    assert scores[0] == pytest.approx(1) and scores[1] == pytest.approx(-1)
+    assert scores[2] == pytest.approx(0) and scores[3] == 0
+    with pytest.raises(ValueError, match="shape"):
+        orientation_scores(rows)
+
+
+def test_edge_like_kernels_are_the_odd_ones():
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=np.float32)
+    blob = np.array([[0, 1, 0], [1, 4, 1], [0, 1, 0]], dtype=np.float32)
+    assert list(edge_like_kernels(np.stack([sobel, sobel.T, blob, sobel + 0.1 * blob]))) == [True, True, False, True]
+    assert not edge_like_kernels(np.zeros((1, 3, 3))).any()

@@ -16,11 +16,18 @@ from gimefive_lib.data.splits import stratified_split_indices
 from gimefive_lib.data.synthetic.render import generate_synthetic
 from gimefive_lib.landmarks import landmark_splits
 from gimefive_lib.landmarks.attribution import make_baseline, rank_landmarks
-from gimefive_lib.landmarks.aucheck import action_unit_regions, check_ranking
+from gimefive_lib.landmarks.aucheck import action_unit_regions, au_motion_vs_noise, check_ranking
 from gimefive_lib.landmarks.classifiers import ClassifierConfig, fit_binary_models
 from gimefive_lib.landmarks.features import normalize_landmarks
 from gimefive_lib.landmarks.landmark_splits import LandmarkSplits, faceset_landmarks
-from gimefive_lib.landmarks.report import chosen_k_table, model_comparison_table, study_report
+from gimefive_lib.landmarks.pruning import pruning_gap
+from gimefive_lib.landmarks.report import (
+    baseline_table,
+    chosen_k_table,
+    model_comparison_table,
+    pruning_gains,
+    study_report,
+)
 from gimefive_lib.landmarks.study import StudyConfig, run_study
 
 MOUTH_CORNERS = {48, 54, 60, 64}
@@ -179,3 +186,31 @@ def test_cli_refuses_the_neutral_baseline_without_neutral_faces(tmp_path, tiny_f
     monkeypatch.setattr(landmarks_command, "real_landmark_splits", without_neutral)
     with pytest.raises(SystemExit, match="--baseline others"):
         main(["landmarks", "--dataset", "rafdb", "--root", str(tmp_path), "--out", str(tmp_path / "r.json")])
+
+
+def test_au6_moves_the_eyelids_by_less_than_the_detector_noise():
+    happiness = au_motion_vs_noise(0)
+    au6, au12 = happiness.index
+    assert au6.startswith("AU6") and au12.startswith("AU12")
+    assert happiness.loc[au6, "regions"] == ["eyes"] and happiness.loc[au6, "in noise sd"] < 1
+    assert happiness.loc[au12, "in noise sd"] > 2 and 48 in happiness.loc[au12, "landmarks"]
+    assert happiness.loc[au6, "largest shift"] == pytest.approx(0.008)
+
+
+def test_pruning_gap_keeps_the_informative_landmark():
+    rng = np.random.default_rng(0)
+    labels = {part: np.arange(n) % 6 for part, n in (("train", 300), ("val", 120))}
+    points = {part: rng.normal(size=(len(y), 10, 2)) for part, y in labels.items()}
+    for part, y in labels.items():
+        points[part][:, 0, 0] = (y == 2) * 3.0 + rng.normal(0, 0.3, len(y))  # landmark 0 tells sadness apart
+    gap = pruning_gap(points, labels, 2, np.array([0]), ClassifierConfig(seed=0))
+    assert gap["subset"] > 0.9 and gap["gap"] == pytest.approx(gap["subset"] - gap["all"])
+
+
+def test_pruning_gains_and_baseline_table(tiny_study):
+    gains = pruning_gains(tiny_study)
+    assert len(gains) == 6 and set(gains["chosen k"]) <= {68, 24, 8}
+    assert (gains["gain"] >= 0).all()  # k is chosen on the same validation scores, all landmarks included
+    table = baseline_table({"a": tiny_study, "b": tiny_study}, top=3)
+    assert len(table) == 12 and (table["shared with first"] == 3).all()
+    assert table["spearman with distance"].between(-1, 1).all()

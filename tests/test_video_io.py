@@ -21,7 +21,14 @@ from gimefive_lib.video.frames import (
 )
 from gimefive_lib.video.pipeline import FramePipeline
 from gimefive_lib.video.runner import annotate_video
-from gimefive_lib.video.timeline import emotion_timeline, emotion_timeline_static, label_switches
+from gimefive_lib.video.timeline import (
+    apex_and_settle,
+    box_agreement,
+    emotion_timeline,
+    emotion_timeline_static,
+    faces_left_to_right,
+    label_switches,
+)
 from gimefive_lib.video.writer import CSV_COLUMNS, AnnotatedVideoWriter, browser_video, write_csv
 
 
@@ -185,3 +192,33 @@ def test_the_camera_preview_shows_what_the_processor_draws():
     shown = figure.axes[0].images[0].get_array()
     assert shown.shape == (48, 64, 3) and int(shown.min()) == 200
     assert figure.axes[0].get_title() == "static copy"
+
+
+def _two_faces() -> pd.DataFrame:
+    """Face 7 on the right turns to surprise at frame 2; face 3 on the left never settles on happiness."""
+    rows = []
+    for frame in range(4):
+        surprise = 0.9 if frame >= 2 else 0.2
+        rows.append({"frame": frame, "time_s": frame / 10, "face": 7, "x": 400, "y": 10, "w": 100, "h": 100,
+                     "happiness": 0.1, "surprise": surprise, "label": "surprise" if frame >= 2 else "fear"})
+        rows.append({"frame": frame, "time_s": frame / 10, "face": 3, "x": 50 + frame, "y": 10, "w": 80, "h": 80,
+                     "happiness": 0.4, "surprise": 0.1, "label": "happiness" if frame < 3 else "anger"})
+    return pd.DataFrame(rows)
+
+
+def test_apex_and_settle_match_faces_left_to_right():
+    table = _two_faces()
+    assert faces_left_to_right(table) == [3, 7]
+    result = apex_and_settle(table, ["happiness", "surprise"], tail=0.5)
+    assert result.loc["surprise", "face"] == 7 and result.loc["surprise", "apex"] == pytest.approx(0.9)
+    assert result.loc["surprise", "settles_at"] == pytest.approx(0.2)
+    assert np.isnan(result.loc["happiness", "settles_at"]) and result.loc["happiness", "apex"] == pytest.approx(0.4)
+
+
+def test_box_agreement_compares_the_largest_face_per_frame():
+    table = _two_faces()
+    other = table[table["face"] == 7].assign(x=450, label="fear").iloc[1:]  # misses frame 0, shifted by half a box
+    agreement = box_agreement(table, other)
+    assert list(agreement.index) == [1, 2, 3]
+    assert agreement["iou"].to_numpy() == pytest.approx([1 / 3] * 3)
+    assert list(agreement["same_label"]) == [True, False, False] and (agreement["side_first"] == 100).all()

@@ -11,15 +11,17 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "activations": [
-            "block_activations", "channel_means", "emotion_channel_table", "first_layer_filters",
-            "plot_block_overview", "plot_channel_grid", "plot_filters", "top_channels",
+            "block_activations", "channel_means", "edge_like_kernels", "emotion_channel_table", "first_layer_filters",
+            "orientation_scores", "plot_block_overview", "plot_channel_grid", "plot_filters", "top_channels",
         ],
         "benchmark": ["compare_methods", "plot_comparison"],
         "cams": ["METHOD_LABELS", "METHOD_NAMES", "compute_cams", "explain_face", "overlay", "target_layers"],
         "ground_truth": ["correctly_classified", "ground_truth_table"],
         "figures": ["plot_cam_grid", "plot_explanation", "plot_method_row", "plot_randomisation"],
         "inputs": ["astronaut_face", "explain_data", "sample_faces"],
-        "region_shares": ["emotion_region_table", "face_region_masks", "plot_region_table", "region_shares"],
+        "region_shares": [
+            "emotion_region_table", "face_region_masks", "peak_cell_table", "plot_region_table", "region_shares",
+        ],
         "sanity": ["randomisation_test"],
         "widgets": ["ActivationExplorer", "CamExplorer"],
     },

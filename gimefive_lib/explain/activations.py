@@ -70,6 +70,26 @@ def first_layer_filters(model: nn.Module) -> np.ndarray:
     raise ValueError(f"{type(model).__name__} has no Conv2d layer")
 
 
+def orientation_scores(activation: np.ndarray) -> np.ndarray:
+    """Per channel of a ``(C, h, w)`` activation: +1 = its map varies only down the rows (it fires on horizontal
+    edges and lines), -1 = only along the columns (vertical ones), 0 = neither or both (blobs, flat maps)."""
+    if activation.ndim != 3:
+        raise ValueError(f"expected an activation of shape (C, h, w), got {activation.shape}")
+    activation = activation.astype(np.float64)
+    down = np.abs(np.diff(activation, axis=1)).mean(axis=(1, 2))
+    across = np.abs(np.diff(activation, axis=2)).mean(axis=(1, 2))
+    return ((down - across) / np.maximum(down + across, 1e-12)).astype(np.float32)
+
+
+def edge_like_kernels(filters: np.ndarray, threshold: float = 0.8) -> np.ndarray:
+    """Which ``(C, k, k)`` kernels look like edge detectors (positive on one side, negative on the other): those
+    whose odd part, ``(w - w rotated by 180 degrees) / 2``, carries more than ``threshold`` of their energy."""
+    filters = np.asarray(filters, dtype=np.float64)
+    odd = (filters - filters[:, ::-1, ::-1]) / 2
+    energy = (filters**2).sum(axis=(1, 2))
+    return (odd**2).sum(axis=(1, 2)) > threshold * np.maximum(energy, 1e-12)
+
+
 def _grid_shape(n: int, columns: int) -> tuple[int, int]:
     columns = max(1, min(columns, n))
     return int(np.ceil(n / columns)), columns

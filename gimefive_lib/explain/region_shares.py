@@ -105,6 +105,27 @@ def emotion_region_table(shares: np.ndarray, labels: Sequence[int]) -> pd.DataFr
     return table.reindex([e for e in EMOTIONS if e in table.index])
 
 
+def peak_cell_table(cams: np.ndarray, labels: Sequence[int], grid: int = 4) -> pd.DataFrame:
+    """Per emotion: the cell of a ``grid`` x ``grid`` partition where most maps peak, and the share that peak there.
+
+    Each map is averaged over the cells (block5's 4 x 4 at 64 x 64); ``share`` 1 = every face of the emotion points
+    at the same cell, ``1 / grid**2`` = spread evenly. Columns: ``cell`` as (row, col), ``share``, ``faces``.
+    """
+    cams, labels = np.asarray(cams, dtype=np.float32), np.asarray(labels)
+    n, height, width = cams.shape
+    if height % grid or width % grid or len(labels) != n:
+        raise ValueError(f"maps {cams.shape} must split into {grid} x {grid} cells, one label per map")
+    cells = cams.reshape(n, grid, height // grid, grid, width // grid).mean(axis=(2, 4)).reshape(n, -1).argmax(1)
+    rows = {}
+    for k, emotion in enumerate(EMOTIONS):
+        mine = cells[labels == k]
+        if len(mine):
+            counts = np.bincount(mine, minlength=grid * grid)
+            rows[emotion] = {"cell": divmod(int(counts.argmax()), grid), "share": counts.max() / len(mine),
+                             "faces": len(mine)}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def plot_region_table(table: pd.DataFrame, title: str = "share of CAM mass per face region", value: str = "share",
                       xlabel: str = "face region") -> Figure:
     """A seaborn heatmap of an emotion x region (or any emotion x column) table (returns the matplotlib figure)."""

@@ -20,19 +20,24 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "attribution": ["make_baseline", "rank_landmarks"],
-        "aucheck": ["check_ranking"],
+        "aucheck": ["au_motion_vs_noise", "check_ranking"],
         "cam_agreement": [
             "cam_region_table", "cnn_comparison", "landmark_region_table", "plot_region_comparison", "top_regions",
         ],
-        "classifiers": ["ClassifierConfig", "fit_binary_models"],
+        "classifiers": ["ClassifierConfig", "fit_binary_models", "fit_classifier"],
         "features": ["displacements", "normalize_landmarks"],
         "figures": [
             "plot_clip_scores", "plot_emotion_at_k", "plot_importance_faces", "plot_landmarks_on_image",
             "plot_normalisation", "plot_pruning_curves",
         ],
         "inputs": ["cnn_reference", "landmark_data"],
+        "landmark_splits": ["synthetic_landmark_splits"],
         "landmarkset": ["LandmarkSet"],
-        "report": ["chosen_k_table", "model_comparison_table", "region_share_table", "study_report", "write_report"],
+        "pruning": ["pruning_gap"],
+        "report": [
+            "baseline_table", "chosen_k_table", "model_comparison_table", "pruning_gains", "region_share_table",
+            "study_report", "write_report",
+        ],
         "study": ["StudyConfig", "normalised_parts", "run_study"],
         "widgets": ["LandmarkExplorer"],
     },

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from gimefive_lib.data.regions import IBUG68, landmark_regions
-from gimefive_lib.data.synthetic.action_units import ACTION_UNITS, evidence_landmarks
+from gimefive_lib.data.synthetic.action_units import ACTION_UNITS, AU_NAMES, au_displacement, evidence_landmarks
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.landmarks.attribution import LandmarkRanking
+from gimefive_lib.landmarks.landmark_splits import DETECTOR_NOISE
 
 
 def action_unit_landmarks(emotion: int) -> tuple[int, ...]:
@@ -40,3 +42,18 @@ def check_ranking(ranking: LandmarkRanking, top: int = 5) -> dict:
         "share_in_au_regions": float(np.mean([regions[i] in expected for i in best])),
         "share_moved_by_aus": float(np.mean([int(i) in moved for i in best])),
     }
+
+
+def au_motion_vs_noise(emotion: int, noise: float = DETECTOR_NOISE) -> pd.DataFrame:
+    """Per action unit of an emotion: the landmarks it moves at apex, its largest displacement (image widths, as the
+    detector noise) and that displacement in noise standard deviations (below about 1: hidden in the noise)."""
+    regions = landmark_regions(IBUG68)
+    rows = {}
+    for au in ACTION_UNITS[EMOTIONS[emotion]]:
+        shift = np.linalg.norm(au_displacement(au), axis=1)
+        moved = np.flatnonzero(shift)
+        rows[f"AU{au} {AU_NAMES[au]}"] = {"landmarks": [int(i) for i in moved],
+                                          "regions": sorted({str(regions[i]) for i in moved}),
+                                          "largest shift": float(shift.max()),
+                                          "in noise sd": float(shift.max() / noise)}
+    return pd.DataFrame.from_dict(rows, orient="index")

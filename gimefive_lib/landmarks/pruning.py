@@ -97,3 +97,14 @@ def prune_emotion(emotion: int, train: tuple[np.ndarray, np.ndarray], val: tuple
     for step, seconds in zip(result.steps, timings, strict=True):
         step.inference_seconds = seconds
     return result
+
+
+def pruning_gap(points: dict[str, np.ndarray], labels: dict[str, np.ndarray], emotion: int, landmarks: np.ndarray,
+                config: ClassifierConfig | None = None) -> dict[str, float]:
+    """Validation balanced accuracy of one emotion's model on all landmarks and on ``landmarks`` only (both trained
+    with ``config`` on ``points["train"]``), and the gap: subset minus all (> 0: pruning pays off)."""
+    scores = {}
+    for name, subset in (("all", None), ("subset", landmarks)):
+        model = fit_classifier(points["train"], labels["train"], emotion, config, subset)
+        scores[name] = model.evaluate(points["val"], labels["val"])["balanced_accuracy"]
+    return {**scores, "gap": scores["subset"] - scores["all"]}

@@ -146,3 +146,28 @@ def model_comparison_table(reports: dict[str, dict]) -> pd.DataFrame:
                if "mean_share_top5_in_au_regions" in report["summary"] else {}),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def pruning_gains(study: LandmarkStudy) -> pd.DataFrame:
+    """Per emotion: the chosen k and the validation balanced accuracy with all landmarks and at k (gain = k - all)."""
+    rows = {EMOTIONS[r.emotion]: {"chosen k": r.chosen.k, "all": r.full.val["balanced_accuracy"],
+                                  "at k": r.chosen.val["balanced_accuracy"]} for r in study.pruning}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    return table.assign(gain=table["at k"] - table["all"])
+
+
+def baseline_table(studies: dict[str, LandmarkStudy], top: int = 5) -> pd.DataFrame:
+    """Per emotion and IG baseline: the ``top`` landmarks, how many of them the first study also ranks in its top,
+    and the rank correlation of each landmark's importance with its distance from the centroid of the mean face."""
+    first = next(iter(studies.values()))
+    rows = []
+    for name, study in studies.items():
+        distance = np.linalg.norm(study.reference_face, axis=1)
+        for ranking, reference in zip(study.rankings, first.rankings, strict=True):
+            importance = ranking.full(len(distance))
+            rows.append({"emotion": EMOTIONS[ranking.emotion], "baseline": name,
+                         "top": [int(i) for i in ranking.order[:top]],
+                         "shared with first": len(set(ranking.order[:top]) & set(reference.order[:top])),
+                         "spearman with distance": float(pd.Series(importance).corr(pd.Series(distance),
+                                                                                    method="spearman"))})
+    return pd.DataFrame(rows).set_index(["emotion", "baseline"])

@@ -25,7 +25,10 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "model": ["video_model"],
         "pipeline": ["FaceResult", "FramePipeline", "FrameResult"],
         "runner": ["VideoRun", "annotate_video"],
-        "timeline": ["emotion_timeline", "emotion_timeline_static", "label_switches"],
+        "timeline": [
+            "apex_and_settle", "box_agreement", "emotion_timeline", "emotion_timeline_static", "faces_left_to_right",
+            "label_switches",
+        ],
         "webcam": ["WebcamWidget", "webcam_widget"],
         "writer": ["AnnotatedVideoWriter", "browser_video", "results_table", "write_csv"],
     },

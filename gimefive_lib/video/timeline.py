@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -9,6 +11,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
+from gimefive_lib.data.detection import Box, iou
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.video.draw import EMOTION_COLORS
 
@@ -24,6 +27,46 @@ def followed_faces(table: pd.DataFrame, min_frames: int = 3) -> list[int]:
 def label_switches(table: pd.DataFrame) -> int:
     """How often the shown label changes from one frame to the next, summed over the tracked faces (flicker)."""
     return int(sum((rows["label"] != rows["label"].shift()).iloc[1:].sum() for _, rows in table.groupby("face")))
+
+
+def faces_left_to_right(table: pd.DataFrame) -> list[int]:
+    """Track ids of a video table ordered by the mean horizontal centre of their boxes (left first)."""
+    centres = (table["x"] + table["w"] / 2).groupby(table["face"]).mean()
+    return [int(face) for face in centres.sort_values().index]
+
+
+def apex_and_settle(table: pd.DataFrame, emotions: Sequence[str], tail: float = 0.25) -> pd.DataFrame:
+    """How each face of a neutral-to-apex clip is read, faces matched to ``emotions`` from left to right.
+
+    ``apex``: the mean (smoothed) probability of the face's emotion over the last ``tail`` of its frames;
+    ``settles_at``: the time from which the shown label is that emotion to the end of the clip (NaN: never).
+    """
+    rows = {}
+    for face, emotion in zip(faces_left_to_right(table), emotions, strict=False):
+        mine = table[table["face"] == face].sort_values("frame")
+        last = mine.iloc[-max(1, int(round(tail * len(mine)))):]
+        wrong = np.flatnonzero(mine["label"].to_numpy() != emotion)
+        settled = len(wrong) == 0 or wrong[-1] + 1 < len(mine)
+        start = 0 if len(wrong) == 0 else wrong[-1] + 1
+        rows[emotion] = {"face": face, "apex": float(last[emotion].mean()),
+                         "settles_at": float(mine["time_s"].iloc[start]) if settled else np.nan}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def box_agreement(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Frame by frame, the largest face of two video tables of the same clip (e.g. two detectors): the IoU of their
+    boxes, their side lengths and whether they show the same label. Frames where either found no face are left out."""
+    def largest(table: pd.DataFrame) -> pd.DataFrame:
+        return table.assign(area=table["w"] * table["h"]).sort_values("area").groupby("frame").last()
+
+    a, b = largest(first), largest(second)
+    frames = a.index.intersection(b.index)
+    boxes = {name: [Box(*map(int, t.loc[f, ["x", "y", "w", "h"]])) for f in frames] for name, t in (("a", a), ("b", b))}
+    return pd.DataFrame({
+        "iou": [iou(p, q) for p, q in zip(boxes["a"], boxes["b"], strict=True)],
+        "side_first": a.loc[frames, "w"].to_numpy(), "side_second": b.loc[frames, "w"].to_numpy(),
+        "same_label": (a.loc[frames, "label"] == b.loc[frames, "label"]).to_numpy(),
+    }, index=frames)
 
 
 def emotion_timeline(table: pd.DataFrame, title: str = "Emotion timeline", min_frames: int = 3) -> go.Figure:

@@ -251,6 +251,11 @@ AU_LANDMARKS: dict[int, tuple[int, ...]] = {
 }
 
 
+def au_displacement(au: int) -> np.ndarray:
+    """The (68, 2) landmark displacement of one action unit at apex, face units (1.0 = image width)."""
+    return _AU_DISPLACEMENT[au].copy()
+
+
 def evidence_landmarks(emotion: int) -> tuple[int, ...]:
     """Sorted landmark indices moved by the action units of an emotion id."""
     return tuple(sorted({i for au in ACTION_UNITS[EMOTIONS[emotion]] for i in AU_LANDMARKS[au]}))
