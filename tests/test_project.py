@@ -63,6 +63,18 @@ def test_committed_notebooks_read_without_a_kernel():
             assert out.get("name") != "stderr", f"{path.name}: stderr output {''.join(out['text'])[:80]!r}"
 
 
+def test_every_notebook_installs_itself_on_colab_and_presents_as_slides():
+    from gimefive_lib.notebook.colab import INSTALL_CELL, INSTALL_CELL_ID
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        install = notebook["cells"][1]
+        assert install.get("id") == INSTALL_CELL_ID and "".join(install["source"]) == INSTALL_CELL, path.name
+        types = [cell["metadata"].get("slideshow", {}).get("slide_type") for cell in notebook["cells"]]
+        assert types[0] == "slide" and None not in types and types.count("slide") >= 4, path.name
+        assert notebook["metadata"]["rise"]["scroll"] is True
+
+
 def test_citation_and_licence_agree_with_pyproject_and_cite_both_papers():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())

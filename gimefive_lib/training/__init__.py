@@ -17,7 +17,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "config": ["TrainConfig"],
         "curves": ["LiveCurves", "history_figure"],
         "recipes": [
-            "exercise_run", "load_or_train", "notebook_config", "shipped_model", "synthetic_config", "synthetic_model",
+            "comparison_budget", "exercise_run", "load_or_train", "notebook_config", "shipped_model",
+            "shipped_synthetic_model", "synthetic_config", "synthetic_model",
         ],
         "trainer": ["Trainer"],
     },
