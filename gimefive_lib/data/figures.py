@@ -122,6 +122,8 @@ def evidence_overlays(faces: FaceSet, index: Sequence[int] | None = None, seed: 
             ax.axis("off")
         axes[1, column].imshow(overlay)
         axes[2, column].scatter(points[:, 0], points[:, 1], s=3, c="lime", linewidths=0)
+        # the frame is the face crop: jaw points the aligned framing cuts off stay outside, the face keeps its size
+        axes[2, column].set(xlim=(-0.5, face.shape[1] - 0.5), ylim=(face.shape[0] - 0.5, -0.5))
         axes[0, column].set_title(EMOTIONS[faces.labels[i]], fontsize=9)
     for row, name in enumerate(("face", "evidence mask", "68 landmarks")):
         axes[row, 0].text(-0.08, 0.5, name, transform=axes[row, 0].transAxes, ha="right", va="center", fontsize=9)

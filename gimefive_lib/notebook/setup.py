@@ -42,7 +42,8 @@ def setup_notebook(title: str | None = None) -> Settings:
     sns.set_theme(style="whitegrid", context="notebook")
     settings.figures_dir.mkdir(parents=True, exist_ok=True)
     data = f"real data: {settings.dataset} under {settings.data_root}" if settings.uses_real_data else "synthetic faces"
-    mode = "fast mode (GIMEFIVE_FAST=1)" if settings.fast else "full mode"
+    mode = {"fast": "fast mode (GIMEFIVE_FAST=1)", "class": "class mode (GIMEFIVE_LONG=1 for the long budgets)",
+            "long": "long mode (GIMEFIVE_LONG=1)"}[settings.mode]
     print(f"{title + ': ' if title else ''}{data}, {mode}, device {select_device(settings.device)}")
     return settings
 

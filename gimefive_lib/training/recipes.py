@@ -52,6 +52,8 @@ SYNTHETIC_EPOCHS = {"fast": 10, "class": 3, "long": 15}
 REAL_EPOCHS = {"fast": 2, "class": 3, "long": 40}
 # Notebook 03's live comparison per mode: epochs per model and the stride that thins the train faces.
 COMPARISON_BUDGET = {"fast": (2, 2), "class": (2, 4), "long": (4, 1)}
+# An exercise's own training run outside long mode: at most this many epochs, on every n-th train face.
+EXERCISE_BUDGET = {"fast": (3, 2), "class": (2, 4)}
 
 
 def _run_name(settings: Settings, what: str) -> str:
@@ -154,14 +156,16 @@ def exercise_run(
 ) -> Trainer:
     """Train (or resume, or just load) an exercise's run of ``config``; returns the Trainer (``history``, ``out_dir``).
 
-    In fast mode it is a smoke test: at most 3 epochs on every other training face, in ``<out_dir>-smoke`` (so that
-    a full-mode run of the same folder is never resumed with other settings).
+    Outside long mode it is short: in fast mode a smoke test of at most 3 epochs on every other training face, in
+    class mode at most 2 epochs on every 4th (about a minute), in ``<out_dir>-smoke`` (so that a long run of the same
+    folder is never resumed with other settings).
     """
     settings = settings or get_settings()
     config = replace(config, progress=False)
-    if settings.fast:
-        config = replace(config, epochs=min(config.epochs, 3), out_dir=f"{config.out_dir}-smoke")
-        train = train.subset(range(0, len(train), 2))
+    if settings.mode != "long":
+        epochs, stride = EXERCISE_BUDGET[settings.mode]
+        config = replace(config, epochs=min(config.epochs, epochs), out_dir=f"{config.out_dir}-smoke")
+        train = train.subset(range(0, len(train), stride))
     trainer = Trainer(config, on_epoch=on_epoch)
     trainer.fit(train, val, resume=True)
     return trainer
