@@ -7,17 +7,11 @@ and show the lesson's figures. Needs Debian's ``chromium`` and the ``playwright`
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+from lab_server import TOKEN, running_lab
 
 from gimefive_lib.notebook.runner import notebook_paths
 from gimefive_lib.notebook.slides import add_slide_metadata
@@ -31,12 +25,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def deck(tmp_path):
     """A JupyterLab server serving notebook 01 with slide metadata; yields (rise url, notebook)."""
@@ -44,34 +32,8 @@ def deck(tmp_path):
     root.mkdir()
     notebook = add_slide_metadata(nbformat.read(notebook_paths()[0], as_version=4))
     nbformat.write(notebook, root / "lesson.ipynb")
-    port, token = _free_port(), "gimefive-slides-token"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "IPYTHONDIR": str(home / "ipython"), "JUPYTER_PLATFORM_DIRS": "1"}
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
-    if os.geteuid() == 0:  # CI containers run as root
-        command.append("--allow-root")
-    log = (tmp_path / "jupyter.log").open("w")
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start; log:\n{(tmp_path / 'jupyter.log').read_text()[-3000:]}")
-                time.sleep(1)
-        yield f"{base}/rise/lesson.ipynb?token={token}", notebook
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-        log.close()
+    with running_lab(root, home, tmp_path / "jupyter.log") as base:
+        yield f"{base}/rise/lesson.ipynb?token={TOKEN}", notebook
 
 
 def test_notebook_01_presents_as_a_deck(deck):

@@ -10,18 +10,13 @@ Needs Debian's ``chromium`` (``apt-get install chromium``) and the ``playwright`
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from lab_server import TOKEN, running_lab
 
 from gimefive_lib.data.scenes import face_clip, real_faces
 
@@ -78,12 +73,6 @@ widget
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _write_notebook(path: Path, source: str) -> None:
     notebook = {
         "cells": [{"cell_type": "code", "execution_count": None, "id": "webcam", "metadata": {}, "outputs": [],
@@ -102,45 +91,8 @@ def jupyter_lab(tmp_path):
     home.mkdir()
     _write_notebook(root / "webcam.ipynb", NOTEBOOK_CELL)
     _write_notebook(root / "faces.ipynb", FACES_CELL)
-    port, token = _free_port(), "gimefive-test-token"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "IPYTHONDIR": str(home / "ipython"), "JUPYTER_PLATFORM_DIRS": "1"}
-    command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.workspaces_dir={home / 'workspaces'}", f"--LabApp.user_settings_dir={home / 'settings'}",
-    ]
-    if os.geteuid() == 0:  # CI containers run as root
-        command.append("--allow-root")
-    log = (tmp_path / "jupyter.log").open("w")
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5).read()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start; log:\n{(tmp_path / 'jupyter.log').read_text()[-3000:]}")
-                time.sleep(1)
-        yield f"{base}/lab/tree/{{}}.ipynb?token={token}", root
-    finally:
-        _stop(server)
-        log.close()
-
-
-def _stop(server: subprocess.Popen) -> None:
-    """Stop the server and its kernels (its own process group): SIGTERM, then SIGKILL after 30 s."""
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
+    with running_lab(root, home, tmp_path / "jupyter.log") as base:
+        yield f"{base}/lab/tree/{{}}.ipynb?token={TOKEN}", root
 
 
 RUN_NOTEBOOK = """async () => {
