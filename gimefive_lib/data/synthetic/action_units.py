@@ -19,7 +19,9 @@ ACTION_UNITS: dict[str, tuple[int, ...]] = {
 APEX_LEVELS: dict[str, dict[int, float]] = {
     "anger": {5: 0.5},  # a glare under the lowered brows, not the wide-open eyes of surprise
     "sadness": {4: 0.6},  # the brows drawn together but still raised at the inner ends (oblique)
-    "fear": {4: 0.3},  # AU1 wins over AU4: the inner brows raised and drawn together (the oblique worried brow)
+    # AU1 wins over AU4: the inner brows raised but knitted (the worried brow), pulled a little lower than in
+    # surprise; the lip stretcher holds the mouth open, so the jaw itself drops a little less than in surprise
+    "fear": {4: 0.5, 26: 0.8},
 }
 
 AU_NAMES: dict[int, str] = {
@@ -121,18 +123,20 @@ _AU_MOTION: dict[int, dict[int, tuple[float, float]]] = {
         67: (0.0, 0.018),
         66: (0.0, 0.022),
     },
-    20: {  # lips stretched sideways; parted, the lower lip is pulled down and out too (a wide, square opening)
-        48: (-0.05, 0.012),
-        60: (-0.045, 0.012),
-        49: (-0.027, 0.004),
-        59: (-0.027, 0.028),
-        50: (-0.006, 0.004),
-        58: (-0.006, 0.034),
-        51: (0.0, 0.004),
-        57: (0.0, 0.034),
-        61: (-0.013, 0.0),
-        67: (-0.013, 0.028),
-        66: (0.0, 0.034),
+    20: {  # lips stretched sideways and flattened: the corners drawn back towards the ears, the lips thinned
+        # over the teeth; parted, the lower lip is pulled down evenly (a wide, flat, rectangular opening)
+        48: (-0.046, 0.016),
+        60: (-0.042, 0.016),
+        49: (-0.03, 0.012),
+        59: (-0.03, 0.04),
+        50: (-0.012, 0.0),
+        58: (-0.012, 0.036),
+        51: (0.0, -0.002),
+        57: (0.0, 0.032),
+        61: (-0.025, -0.004),
+        62: (0.0, -0.004),
+        67: (-0.025, 0.036),
+        66: (0.0, 0.03),
     },
     23: {
         48: (0.016, 0.0),  # the tightened lips narrow the mouth
@@ -228,7 +232,10 @@ _AU_REGION_SPECS: dict[int, tuple[tuple[str, _Spec], ...]] = {
     12: (("C", _LIPS + ((48, -0.025, -0.012), (54, 0.025, -0.012))),),
     15: (("C", _LIPS + ((48, -0.01, 0.02), (54, 0.01, 0.02))),),
     16: (("C", _LIPS + ((58, 0.0, 0.015), (56, 0.0, 0.015))),),
-    20: (("C", _LIPS + ((48, -0.02, 0.0), (54, 0.02, 0.0))),),
+    20: (  # the stretched lips and the wrinkles beyond their corners
+        ("C", _LIPS + ((48, -0.02, 0.0), (54, 0.02, 0.0))),
+        ("L", ((48, 0.0, -0.04), (48, -0.04, -0.04), (48, -0.04, 0.05), (48, 0.0, 0.05))),
+    ),
     23: (("C", _LIPS),),
     26: (("C", _LIPS + tuple((i, 0.0, 0.0) for i in range(5, 12))),),
 }

@@ -30,7 +30,7 @@ DEFAULT_OCCLUSION = 0.15
 STYLES: tuple[str, ...] = ("realistic", "cartoon")
 DEFAULT_STYLE = "realistic"  # photo-like faces a real-face model reads (see evaluation.realism); "cartoon" on request
 # Changed whenever a change of the generator changes the faces a seed gives (a trained model records it).
-GENERATOR_VERSION = "2026-12-06.2"
+GENERATOR_VERSION = "2026-12-06.3"
 
 
 def _check_face(emotion: int, intensity: float, occluder: str) -> None:

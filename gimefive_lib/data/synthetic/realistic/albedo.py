@@ -81,7 +81,8 @@ def _mouth(side: int, transform: np.ndarray, identity: FaceIdentity, c: Contours
     teeth.fill([band(upper, 0.0, np.clip(c.gap[3:-3], 0.0, 0.022))], 1.0)
     if levels[16] > 0.0 or levels[20] > 0.0:  # lips pulled down or stretched bare the lower teeth
         lower = c.inner_lower[4:-4]
-        teeth.fill([band(lower, np.clip(0.3 * c.gap[4:-4], 0.0, 0.012), 0.0)], 0.85)
+        bare = 0.3 + 0.15 * levels[20]  # the stretched lower lip is pulled down off a taller row of lower teeth
+        teeth.fill([band(lower, np.clip(bare * c.gap[4:-4], 0.0, 0.012 + 0.008 * levels[20]), 0.0)], 0.85)
     mouth = 0.05 + 0.7 * teeth.soften(0.002)
     _blend(albedo, cavity, mouth)
 

@@ -85,7 +85,7 @@ def _features(side: int, transform: np.ndarray, c: Contours) -> np.ndarray:
 
 
 def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) -> list[tuple[list, float, float]]:
-    """Creases as (polylines, depth, width): folds, lid creases, sulcus, wrinkles of AU1/2/4/6/9."""
+    """Creases as (polylines, depth, width): folds, lid creases, sulcus, wrinkles of AU1/2/4/6/9/20."""
     age = look.age
     pull = max(levels[6], levels[12], 0.7 * levels[9])
     lines = [
@@ -106,6 +106,10 @@ def _lines(lm: np.ndarray, c: Contours, levels: dict[int, float], look: Look) ->
                    np.array([lm[22] + (-0.01, -0.04), lm[22] + (-0.014, 0.012)]),
                    np.array([lm[21] + (0.012, 0.022), (0.0, lm[27, 1] + 0.012), lm[22] + (-0.012, 0.022)])]
         lines.append((furrows, 0.012 * levels[4], 0.009))
+    if levels[20] > 0.0:  # the skin beyond the stretched lip corners bunches into short vertical wrinkles
+        stretch = [np.array([lm[i] + (s * 0.012, -0.03), lm[i] + (s * 0.02, 0.0), lm[i] + (s * 0.014, 0.04)])
+                   for i, s in ((48, -1.0), (54, 1.0))]
+        lines.append((stretch, 0.01 * levels[20], 0.012))
     if levels[9] > 0.0:
         step = (lm[29, 1] - lm[27, 1]) / 3.0
         rows = [np.array([(-0.025, y + 0.004), (0.0, y), (0.025, y + 0.004)]) for y in lm[27, 1] + step * np.arange(3)]
