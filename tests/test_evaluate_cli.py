@@ -55,6 +55,10 @@ def test_evaluate_on_the_held_out_validation_faces_against_a_second_checkpoint(t
     assert report["n"] == len(val) == 60
     low, high = report["accuracy_ci95"]
     assert low <= report["accuracy"] <= high
+    # synthetic faces: how its errors compare with the shipped model's on RAF-DB validation faces
+    assert "error_correlation_rafdb" in report
+    r = report["error_correlation_rafdb"]
+    assert r != r or -1.0 <= r <= 1.0  # NaN only for a model without errors
     mcnemar = report["against"]["mcnemar"]
     assert 0.0 <= mcnemar["p_value"] <= 1.0
     # the faces only one checkpoint gets right account for the difference between the two accuracies

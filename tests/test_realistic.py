@@ -149,3 +149,28 @@ def test_realism_command_prints_json(capsys, monkeypatch) -> None:
     assert set(report["per_class_accuracy"]) == set(EMOTIONS)
     assert np.array(report["confusion_matrix"]).shape == (6, 6) and np.sum(report["confusion_matrix"]) == 12
     assert report["checkpoint"].endswith("gimefive_rafdb.pt")
+
+
+def test_au_spread_varies_each_action_unit_and_keeps_the_evidence_exact() -> None:
+    full = generate_synthetic(60, seed=3, intensity=1.0, occlusion=0.0, au_spread=0.0)
+    spread = generate_synthetic(60, seed=3, intensity=1.0, occlusion=0.0, au_spread=0.8)
+    assert full.report["au_spread"] == 0.0 and spread.report["au_spread"] == 0.8
+    prototype, levels = full.report["au_intensity"], spread.report["au_intensity"]
+    shown = prototype > 0
+    assert np.array_equal(levels > 0, shown)  # only the emotion's own AUs, each still present ...
+    ratio = levels[shown] / prototype[shown]
+    assert ratio.min() >= 0.2 - 1e-6 and ratio.max() <= 1 + 1e-6 and ratio.std() > 0.1  # ... at its own level
+    assert not np.array_equal(full.images, spread.images)
+
+
+def test_a_dropped_action_unit_leaves_the_face_and_the_mask_alone() -> None:
+    rng = np.random.default_rng(6)
+    identity, pose = random_realistic_identity(rng), random_head_pose(rng)
+    no_stretch = render_realistic_face(identity, FEAR, 1.0, 64, np.random.default_rng(2), pose, au_scale={20: 0.0})
+    fear = render_realistic_face(identity, FEAR, 1.0, 64, np.random.default_rng(2), pose)
+    assert not np.array_equal(fear.landmarks, no_stretch.landmarks)
+    assert no_stretch.mask.sum() <= fear.mask.sum()
+    nothing = {au: 0.0 for au in range(1, 27)}
+    neutral = render_realistic_face(identity, FEAR, 0.0, 64, np.random.default_rng(2), pose)
+    blank = render_realistic_face(identity, FEAR, 1.0, 64, np.random.default_rng(2), pose, au_scale=nothing)
+    assert np.array_equal(blank.image, neutral.image) and not blank.mask.any()

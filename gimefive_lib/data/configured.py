@@ -9,7 +9,8 @@ from gimefive_lib.data.datasets.base import SplitNotFound
 from gimefive_lib.data.datasets.registry import SYNTHETIC, get_loader
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import HOLDOUT_FRACTION, VAL_FRACTION, DatasetSplits, hold_out, train_val_split
-from gimefive_lib.data.synthetic.render import DEFAULT_STYLE, GENERATOR_VERSION, synthetic_splits
+from gimefive_lib.data.synthetic.cache import cached_synthetic_splits
+from gimefive_lib.data.synthetic.render import DEFAULT_STYLE, GENERATOR_VERSION
 from gimefive_lib.settings import Settings, get_settings
 
 SYNTHETIC_VAL_FRACTION = 0.15  # the share of the synthetic train faces held out for validation
@@ -26,8 +27,9 @@ def synthetic_recipe(settings: Settings | None = None) -> dict:
 
 def synthetic_data(settings: Settings | None = None) -> DatasetSplits:
     """Synthetic train/val/test faces (test faces have other identities); fast mode uses fewer faces."""
+    settings = settings or get_settings()
     recipe = synthetic_recipe(settings)
-    train, test = synthetic_splits(recipe["n_train"], recipe["n_test"], seed=recipe["seed"], style=recipe["style"])
+    train, test = cached_synthetic_splits(recipe, settings.cache_dir)
     train, val = train_val_split(train, SYNTHETIC_VAL_FRACTION, seed=recipe["seed"])
     return DatasetSplits(train, val, test)
 

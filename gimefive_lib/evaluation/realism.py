@@ -18,7 +18,7 @@ def realism_report(model: nn.Module, n: int = 1200, seed: int = REALISM_SEED, st
     The faces are unoccluded, at intensity 1.0, drawn in ``style`` from ``seed``: a real-face model reads them as
     well as it reads real faces only if they look like real faces (chance is 1/6). Adds ``style`` and ``seed``.
     """
-    faces = generate_synthetic(n, size=size, seed=seed, intensity=1.0, occlusion=0.0, style=style)
+    faces = generate_synthetic(n, size=size, seed=seed, intensity=1.0, occlusion=0.0, style=style, au_spread=0.0)
     report = classification_report(faces.labels, predict_labels(model, faces, flip_tta=True))
     report.update(style=style, seed=seed)
     return report

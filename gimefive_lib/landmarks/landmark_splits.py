@@ -90,7 +90,8 @@ def synthetic_landmark_splits(settings: Settings | None = None, noise: float = D
     """
     settings = settings or get_settings()
     data = data or synthetic_data(settings)
-    neutral = generate_synthetic(120 if settings.fast else 300, seed=settings.seed + 7919, intensity=0.0, occlusion=0.0)
+    neutral = generate_synthetic(120 if settings.fast else 300, seed=settings.seed + 7919, intensity=0.0, occlusion=0.0,
+                                 au_spread=0.0)
     rngs = [np.random.default_rng(s) for s in np.random.SeedSequence([settings.seed, 68]).spawn(4)]
     faces = (data.train, data.val, data.test, neutral)
     train, val, test, neutral = (faceset_landmarks(f, f"synthetic-{part}", noise, rng)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -11,10 +12,11 @@ from gimefive_lib.data.synthetic.identity import EYE_Y, FaceIdentity, Pose
 from gimefive_lib.labels import EMOTIONS
 
 
-def _au_levels(emotion: int, intensity: float) -> dict[int, float]:
-    """Activation of every AU (0 for the AUs the emotion does not use)."""
+def _au_levels(emotion: int, intensity: float, au_scale: Mapping[int, float] | None = None) -> dict[int, float]:
+    """Activation of every AU (0 for the AUs the emotion does not use); ``au_scale`` scales single AUs (default 1)."""
     active, apex = ACTION_UNITS[EMOTIONS[emotion]], APEX_LEVELS.get(EMOTIONS[emotion], {})
-    return {au: (intensity * apex.get(au, 1.0) if au in active else 0.0) for au in AU_NAMES}
+    scale = au_scale or {}
+    return {au: (intensity * apex.get(au, 1.0) * scale.get(au, 1.0) if au in active else 0.0) for au in AU_NAMES}
 
 
 _JAW_COS = np.cos(np.linspace(np.pi, np.pi / 2, 9))

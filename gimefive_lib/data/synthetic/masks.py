@@ -7,9 +7,8 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from gimefive_lib.data.synthetic.action_units import _AU_REGION_SPECS, _MIRROR, _REGION_PAD, ACTION_UNITS
+from gimefive_lib.data.synthetic.action_units import _AU_REGION_SPECS, _MIRROR, _REGION_PAD
 from gimefive_lib.data.synthetic.drawing import _Canvas
-from gimefive_lib.labels import EMOTIONS
 
 
 def _region_sets(au: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -30,14 +29,21 @@ def _region_sets(au: int) -> list[tuple[np.ndarray, np.ndarray]]:
 _AU_REGION_SETS = {au: _region_sets(au) for au in _AU_REGION_SPECS}
 
 
-def _evidence_mask(emotion: int, lm: np.ndarray, neutral: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:
-    """Pixels of the regions the emotion's AUs deform: padded hulls around their neutral and moved positions."""
+def active_action_units(levels: dict[int, float]) -> list[int]:
+    """The AUs a face shows (level above 0): the ones whose regions are evidence."""
+    return [au for au, level in levels.items() if level > 0]
+
+
+def _evidence_mask(aus: list[int], lm: np.ndarray, neutral: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:
+    """Pixels of the regions the AUs ``aus`` deform: padded hulls around their neutral and moved positions."""
     hulls = [
         cv2.convexHull((np.concatenate([lm[index], neutral[index]]) + offset).astype(np.float32)).reshape(-1, 2)
-        for au in ACTION_UNITS[EMOTIONS[emotion]]
+        for au in aus
         for index, offset in _AU_REGION_SETS[au]
     ]
     cv = _Canvas(size, transform, 0.0, cv2.LINE_8)
+    if not hulls:
+        return np.zeros((size, size), bool)
     for hull in hulls:  # one call per hull: fillPoly would cancel out where hulls overlap
         cv.fill([hull], 255.0)
     cv.line(hulls, 255.0, 2 * _REGION_PAD, closed=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import astuple, fields
 
 import cv2
 import numpy as np
 
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.synthetic.action_units import AU_NAMES, OCCLUDERS
+from gimefive_lib.data.synthetic.action_units import ACTION_UNITS, AU_NAMES, OCCLUDERS
 from gimefive_lib.data.synthetic.drawing import _Canvas, _draw_face
 from gimefive_lib.data.synthetic.geometry import (
     _au_levels,
@@ -18,19 +19,23 @@ from gimefive_lib.data.synthetic.geometry import (
     _supersampled,
 )
 from gimefive_lib.data.synthetic.identity import FaceIdentity, Pose, RenderedFace, random_identity, random_pose
-from gimefive_lib.data.synthetic.masks import _evidence_mask, _photometric
+from gimefive_lib.data.synthetic.masks import _evidence_mask, _photometric, active_action_units
 from gimefive_lib.data.synthetic.occluders import _OCCLUDER_SHAPES, _paint
 from gimefive_lib.data.synthetic.realistic.framing import HeadPose, random_head_pose, random_realistic_identity
 from gimefive_lib.data.synthetic.realistic.render import render_realistic_face
 from gimefive_lib.labels import EMOTIONS, NUM_CLASSES
 
 SUPERSAMPLE = 2  # faces are drawn at twice the output size, then area-averaged down
-DEFAULT_INTENSITY = (0.6, 1.0)
+DEFAULT_INTENSITY = (0.5, 1.0)
 DEFAULT_OCCLUSION = 0.15
+# Real faces rarely show a prototype's every action unit at one strength: each AU of a face is scaled by a level
+# drawn from [1 - spread, 1], so a fear face with little AU4 or AU20 looks like surprise, as real ones do.
+DEFAULT_AU_SPREAD = 0.7
 STYLES: tuple[str, ...] = ("realistic", "cartoon")
 DEFAULT_STYLE = "realistic"  # photo-like faces a real-face model reads (see evaluation.realism); "cartoon" on request
-# Changed whenever a change of the generator changes the faces a seed gives (a trained model records it).
-GENERATOR_VERSION = "2026-12-06.3"
+# Changed whenever a change of the generator changes the faces a seed gives (a trained model records it, and it
+# keys the disk cache of the notebooks' faces).
+GENERATOR_VERSION = "2026-12-06.4"
 
 
 def _check_face(emotion: int, intensity: float, occluder: str) -> None:
@@ -51,15 +56,17 @@ def render_face(
     rng: np.random.Generator | None = None,
     pose: Pose | None = None,
     occluder: str = "none",
+    au_scale: Mapping[int, float] | None = None,
 ) -> RenderedFace:
     """Draw one face showing ``emotion`` (GiMeFive id) at ``intensity`` (0 neutral .. 1 apex).
 
     ``rng`` adds random softness, lighting gradient and noise (None = a clean render); ``pose`` defaults to
-    upright and centred; ``occluder`` is ``"none"`` or one of :data:`OCCLUDERS`. The evidence mask is empty at
-    intensity 0; landmarks are (x, y) output pixel coordinates with pixel centres at integers.
+    upright and centred; ``occluder`` is ``"none"`` or one of :data:`OCCLUDERS`; ``au_scale`` scales single AUs
+    of the prototype (default 1). The evidence mask is empty at intensity 0; landmarks are (x, y) output pixel
+    coordinates with pixel centres at integers.
     """
     _check_face(emotion, intensity, occluder)
-    levels = _au_levels(emotion, float(intensity))
+    levels = _au_levels(emotion, float(intensity), au_scale)
     neutral = _neutral_landmarks(identity)
     lm = _deformed_landmarks(neutral, levels)
     transform = _pose_transform(pose or Pose(), size)
@@ -75,7 +82,7 @@ def render_face(
     image = cv2.resize(canvas.img, (size, size), interpolation=cv2.INTER_AREA)
     if rng is not None:
         image = _photometric(image, rng)
-    mask = _evidence_mask(emotion, lm, neutral, transform, size) if intensity > 0 else np.zeros((size, size), bool)
+    mask = _evidence_mask(active_action_units(levels), lm, neutral, transform, size)
     landmarks = (lm @ transform[:, :2].T + transform[:, 2]).astype(np.float32)
     return RenderedFace(image, mask, landmarks, occluded)
 
@@ -110,15 +117,24 @@ def _render(
     rng: np.random.Generator | None,
     pose: Pose | HeadPose,
     occluder: str = "none",
+    au_scale: Mapping[int, float] | None = None,
 ) -> RenderedFace:
     """One face in ``style`` (a realistic face takes a HeadPose, a cartoon a Pose)."""
     if style == "cartoon":
-        return render_face(identity, emotion, intensity, size, rng, pose, occluder)
+        return render_face(identity, emotion, intensity, size, rng, pose, occluder, au_scale)
     _check_face(emotion, intensity, occluder)
-    return render_realistic_face(identity, emotion, intensity, size, rng, pose, occluder)
+    return render_realistic_face(identity, emotion, intensity, size, rng, pose, occluder, au_scale)
 
 
 _PEOPLE = {"cartoon": (random_identity, random_pose), "realistic": (random_realistic_identity, random_head_pose)}
+
+
+def _au_scale(emotion: int, spread: float, rng: np.random.Generator) -> dict[int, float] | None:
+    """A level in [1 - spread, 1] for each AU of the emotion's prototype (None, and no draw, when spread is 0)."""
+    if spread == 0:
+        return None
+    aus = ACTION_UNITS[EMOTIONS[emotion]]
+    return dict(zip(aus, rng.uniform(1.0 - spread, 1.0, len(aus)).tolist(), strict=True))
 
 
 def _generate(
@@ -130,10 +146,13 @@ def _generate(
     balanced: bool,
     name: str,
     style: str,
+    au_spread: float = DEFAULT_AU_SPREAD,
 ) -> FaceSet:
     """Render ``n`` random faces from one generator; the report keeps every face's AU intensities and pose."""
-    if n < 0 or not 0.0 <= occlusion <= 1.0:
-        raise ValueError(f"need n >= 0 and occlusion in [0, 1], got n={n}, occlusion={occlusion}")
+    if n < 0 or not 0.0 <= occlusion <= 1.0 or not 0.0 <= au_spread <= 1.0:
+        raise ValueError(
+            f"need n >= 0, occlusion and au_spread in [0, 1], got n={n}, occlusion={occlusion}, au_spread={au_spread}"
+        )
     _check_style(style)
     low, high = _intensity_range(intensity)
     labels = _balanced_labels(n, balanced, rng)
@@ -147,9 +166,10 @@ def _generate(
     for i, label in enumerate(labels):
         identity, pose, level = draw_identity(rng), draw_pose(rng), rng.uniform(low, high)
         occluder = OCCLUDERS[rng.integers(len(OCCLUDERS))] if rng.random() < occlusion else "none"
-        face = _render(style, identity, int(label), level, size, rng, pose, occluder)
+        scale = _au_scale(int(label), au_spread, rng)
+        face = _render(style, identity, int(label), level, size, rng, pose, occluder, scale)
         images[i], masks[i], landmarks[i] = face.image, face.mask, face.landmarks
-        au_intensity[i] = list(_au_levels(int(label), level).values())
+        au_intensity[i] = list(_au_levels(int(label), level, scale).values())
         poses[i] = astuple(pose)
         occluders[occluder] += 1
     report = {
@@ -158,6 +178,7 @@ def _generate(
         "size": size,
         "intensity": (low, high),
         "occlusion": occlusion,
+        "au_spread": au_spread,
         "occluders": occluders,
         "action_units": tuple(AU_NAMES),
         "au_intensity": au_intensity,
@@ -176,16 +197,19 @@ def generate_synthetic(
     occlusion: float = DEFAULT_OCCLUSION,
     balanced: bool = True,
     style: str = DEFAULT_STYLE,
+    au_spread: float = DEFAULT_AU_SPREAD,
 ) -> FaceSet:
     """``n`` random faces (new identity, pose, lighting per face) with masks and landmarks, deterministic in ``seed``.
 
     ``intensity`` is a fixed level or a (low, high) range drawn uniformly; ``occlusion`` is the fraction of faces
     given glasses, a hand or a patch; ``balanced`` gives every class n//6 faces (the remainder to the first);
-    ``style`` is ``"realistic"`` (the default: photo-like aligned crops, 3-D pose) or ``"cartoon"`` (line drawings).
+    ``style`` is ``"realistic"`` (the default: photo-like aligned crops, 3-D pose) or ``"cartoon"`` (line drawings);
+    ``au_spread`` scales each AU of a face by a level drawn from [1 - au_spread, 1] (0: the full prototype).
     The report keeps each face's AU intensities (columns ``report["action_units"]``) and pose
     (``report["pose_fields"]``).
     """
-    faces = _generate(n, size, np.random.default_rng(seed), intensity, occlusion, balanced, "synthetic", style)
+    rng = np.random.default_rng(seed)
+    faces = _generate(n, size, rng, intensity, occlusion, balanced, "synthetic", style, au_spread)
     faces.report["seed"] = seed
     return faces
 

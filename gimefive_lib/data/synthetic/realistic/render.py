@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 import cv2
 import numpy as np
 
-from gimefive_lib.data.synthetic.action_units import _REGION_PAD, ACTION_UNITS
+from gimefive_lib.data.synthetic.action_units import _REGION_PAD
 from gimefive_lib.data.synthetic.geometry import _au_levels, _deformed_landmarks, _neutral_landmarks
 from gimefive_lib.data.synthetic.identity import FaceIdentity, RenderedFace
-from gimefive_lib.data.synthetic.masks import _AU_REGION_SETS
+from gimefive_lib.data.synthetic.masks import _AU_REGION_SETS, active_action_units
 from gimefive_lib.data.synthetic.occluders import _OCCLUDER_SHAPES
 from gimefive_lib.data.synthetic.realistic.albedo import albedo_map
 from gimefive_lib.data.synthetic.realistic.contours import face_contours
@@ -19,7 +20,6 @@ from gimefive_lib.data.synthetic.realistic.projection import Projection
 from gimefive_lib.data.synthetic.realistic.raster import Layer
 from gimefive_lib.data.synthetic.realistic.relief import dome, height_field
 from gimefive_lib.data.synthetic.realistic.shading import camera, shade
-from gimefive_lib.labels import EMOTIONS
 
 
 def render_side(size: int) -> int:
@@ -36,12 +36,12 @@ def _grid(side: int) -> tuple[np.ndarray, np.ndarray]:
     return grid_x, grid_y
 
 
-def _evidence(emotion: int, lm: np.ndarray, neutral: np.ndarray, side: int, transform: np.ndarray) -> np.ndarray:
-    """Frontal map (1 inside) of the regions the emotion's AUs deform: padded hulls of neutral and moved points."""
+def _evidence(aus: list[int], lm: np.ndarray, neutral: np.ndarray, side: int, transform: np.ndarray) -> np.ndarray:
+    """Frontal map (1 inside) of the regions the AUs ``aus`` deform: padded hulls of neutral and moved points."""
     layer = Layer(side, transform)
     hulls = [
         cv2.convexHull((np.concatenate([lm[index], neutral[index]]) + offset).astype(np.float32)).reshape(-1, 2)
-        for au in ACTION_UNITS[EMOTIONS[emotion]]
+        for au in aus
         for index, offset in _AU_REGION_SETS[au]
     ]
     for hull in hulls:  # one call per hull: fillPoly would cancel out where hulls overlap
@@ -74,13 +74,15 @@ def render_realistic_face(
     rng: np.random.Generator | None = None,
     pose: HeadPose | None = None,
     occluder: str = "none",
+    au_scale: Mapping[int, float] | None = None,
 ) -> RenderedFace:
     """A photo-like aligned face crop showing ``emotion`` at ``intensity`` (arguments checked by the caller).
 
     ``rng`` draws the look (age, blotches, beard, light) and the camera (exposure, blur, noise, JPEG); None gives a
-    clean render with the default :class:`Look`. Landmarks are output pixel coordinates after the pose.
+    clean render with the default :class:`Look`. ``au_scale`` scales single AUs of the prototype (default 1).
+    Landmarks are output pixel coordinates after the pose.
     """
-    levels = _au_levels(emotion, float(intensity))
+    levels = _au_levels(emotion, float(intensity), au_scale)
     neutral = _neutral_landmarks(identity)
     lm = _deformed_landmarks(neutral, levels)
     pose = pose or HeadPose()
@@ -108,8 +110,9 @@ def render_realistic_face(
     occluded = np.zeros((size, size), bool)
     if occluder != "none":
         occluded = cv2.resize(view.warp(covered), (size, size), interpolation=cv2.INTER_AREA) > 0.5
-    if intensity > 0:
-        evidence = view.warp(_evidence(emotion, lm, neutral, side, transform), nearest=True)
+    aus = active_action_units(levels)
+    if aus:
+        evidence = view.warp(_evidence(aus, lm, neutral, side, transform), nearest=True)
         mask = cv2.resize(evidence, (size, size), interpolation=cv2.INTER_AREA) > 0.25
     else:
         mask = np.zeros((size, size), bool)
