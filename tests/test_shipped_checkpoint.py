@@ -17,3 +17,16 @@ def test_the_shipped_checkpoint_records_the_faces_it_held_out():
     correct = state["best_val_accuracy"] * faces["val"]
     assert abs(correct - round(correct)) < 1e-3  # its validation accuracy is a whole number of these faces
     assert "non-commercial" in state["note"]
+
+
+def test_the_shipped_synthetic_model_was_trained_on_todays_default_faces():
+    """A change of the generator (GENERATOR_VERSION) must come with a retrained model, or lessons 04, 05 and 07
+    would silently fall back to the short class-mode run: ``export --synthetic-default`` retrains it."""
+    from dataclasses import replace
+
+    from gimefive_lib.data.configured import synthetic_recipe
+    from gimefive_lib.settings import SHIPPED_SYNTHETIC, get_settings
+
+    state = read_checkpoint(SHIPPED_SYNTHETIC, mmap=True)
+    assert state["model_name"] == "gimefive"
+    assert state["data"] == synthetic_recipe(replace(get_settings(), fast=False, long=False))
