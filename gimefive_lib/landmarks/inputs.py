@@ -12,7 +12,7 @@ from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.landmarks.cam_agreement import matching_faces
 from gimefive_lib.landmarks.landmark_splits import LandmarkSplits, real_landmark_splits, synthetic_landmark_splits
 from gimefive_lib.settings import Settings, get_settings
-from gimefive_lib.training.recipes import load_or_train, shipped_model, synthetic_config
+from gimefive_lib.training.recipes import shipped_model, synthetic_model
 
 
 @dataclass
@@ -54,7 +54,7 @@ def cnn_reference(data: LandmarkData, settings: Settings | None = None) -> CnnRe
     if data.synthetic_faces is not None:
 
         faces = data.synthetic_faces
-        model, _ = load_or_train(synthetic_config(settings), faces.train, faces.val)
+        model, _ = synthetic_model(settings, data=faces)  # class mode: the shipped model of these faces
         return CnnReference(model, matching_faces(data.splits.test, faces.test),
                             "GiMeFive trained on the same synthetic training faces")
     if not settings.checkpoint.is_file():

@@ -120,11 +120,14 @@ def shipped_synthetic_model(settings: Settings | None = None) -> nn.Module | Non
     return load_model(SHIPPED_SYNTHETIC, select_device(settings.device), expect="gimefive")[0]
 
 
-def synthetic_model(settings: Settings | None = None, model: str = "gimefive") -> tuple[nn.Module, DatasetSplits]:
-    """A model trained on the synthetic faces and the data it was trained on. In class mode GiMeFive is the shipped
-    long-budget model (when it matches the faces); otherwise the mode's model is trained once, then loaded."""
+def synthetic_model(
+    settings: Settings | None = None, model: str = "gimefive", data: DatasetSplits | None = None
+) -> tuple[nn.Module, DatasetSplits]:
+    """A model trained on the synthetic faces and the data it was trained on (``data``: those splits, already made).
+    In class mode GiMeFive is the shipped long-budget model (when it matches the faces); otherwise the mode's model
+    is trained once, then loaded."""
     settings = settings or get_settings()
-    data = synthetic_data(settings)
+    data = data or synthetic_data(settings)
     shipped = shipped_synthetic_model(settings) if settings.mode == "class" and model == "gimefive" else None
     if shipped is not None:
         return shipped, data
