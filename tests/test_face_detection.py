@@ -13,12 +13,12 @@ from gimefive_lib.data.detection import (
     Box,
     MediaPipeFaceDetector,
     ScaledHaarDetector,
-    _padded_crop,
     centred_square,
     face_square,
     iou,
     largest_face_crop,
     make_detector,
+    padded_crop,
     plausible_keypoints,
     square_box,
 )
@@ -113,7 +113,7 @@ def test_keypoints_placed_like_a_face_pass_and_others_do_not():
 def test_centred_square_may_leave_the_frame_and_the_model_sees_black_there():
     assert centred_square(Box(600, 440, 40, 40), 2.0) == Box(580, 420, 80, 80)
     frame = np.full((480, 640, 3), 200, np.uint8)
-    crop = _padded_crop(frame, Box(600, 440, 80, 80))
+    crop = padded_crop(frame, Box(600, 440, 80, 80))
     assert crop.shape == (80, 80, 3) and (crop[:40, :40] == 200).all() and (crop[40:] == 0).all()
     assert (crop[:, 40:] == 0).all()
 
