@@ -10,6 +10,7 @@ from gimefive_lib.evaluation.error_pattern import (
     error_rates,
     rafdb_validation_report,
     top_confusions,
+    top_confusions_table,
 )
 
 
@@ -39,3 +40,10 @@ def test_rates_are_per_true_class_and_bad_shapes_are_refused() -> None:
     assert np.isnan(error_correlation(np.eye(6)))  # no errors: no pattern
     with pytest.raises(ValueError, match="6x6"):
         error_rates(np.eye(5))
+
+
+def test_the_table_names_each_models_largest_errors_in_order() -> None:
+    reference = rafdb_validation_report()["confusion_matrix"]
+    table = top_confusions_table({"RAF-DB": reference, "again": reference}, k=3)
+    assert list(table.columns) == ["RAF-DB", "again"] and list(table.index) == [1, 2, 3]
+    assert table.loc[1, "RAF-DB"] == "disgust → anger  18%"  # 13 of the 72 disgust faces

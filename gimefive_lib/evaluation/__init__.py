@@ -10,7 +10,7 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
-        "error_pattern": ["error_correlation", "rafdb_validation_report", "top_confusions"],
+        "error_pattern": ["error_correlation", "rafdb_validation_report", "top_confusions", "top_confusions_table"],
         "comparison": [
             "accuracy_by_budget", "comparison_table", "measured_comparison", "per_class_table", "train_and_evaluate",
         ],

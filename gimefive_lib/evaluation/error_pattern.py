@@ -7,6 +7,7 @@ import json
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import PACKAGE_DIR
@@ -48,3 +49,12 @@ def top_confusions(confusion, k: int = 5) -> list[tuple[str, str, float]]:
     rates = error_rates(confusion)
     rows, columns = np.unravel_index(np.argsort(rates, axis=None)[::-1][:k], rates.shape)
     return [(EMOTIONS[i], EMOTIONS[j], float(rates[i, j])) for i, j in zip(rows, columns, strict=True)]
+
+
+def top_confusions_table(confusions: dict[str, object], k: int = 4) -> pd.DataFrame:
+    """One column per named confusion matrix: its ``k`` largest errors as "true → predicted  share", largest first."""
+    return pd.DataFrame(
+        {name: [f"{true} → {predicted}  {share:.0%}" for true, predicted, share in top_confusions(confusion, k)]
+         for name, confusion in confusions.items()},
+        index=pd.RangeIndex(1, k + 1, name="rank"),
+    )

@@ -53,7 +53,7 @@ REAL_EPOCHS = {"fast": 2, "class": 3, "long": 40}
 # Notebook 03's live comparison per mode: epochs per model and the stride that thins the train faces.
 COMPARISON_BUDGET = {"fast": (2, 2), "class": (2, 5), "long": (4, 1)}
 # An exercise's own training run outside long mode: at most this many epochs, on every n-th train face.
-EXERCISE_BUDGET = {"fast": (3, 2), "class": (2, 4)}
+EXERCISE_BUDGET = {"fast": (3, 2), "class": (2, 5)}
 
 
 def _run_name(settings: Settings, what: str) -> str:
@@ -160,7 +160,7 @@ def exercise_run(
     """Train (or resume, or just load) an exercise's run of ``config``; returns the Trainer (``history``, ``out_dir``).
 
     Outside long mode it is short: in fast mode a smoke test of at most 3 epochs on every other training face, in
-    class mode at most 2 epochs on every 4th (about a minute), in ``<out_dir>-smoke`` (so that a long run of the same
+    class mode at most 2 epochs on every 5th (under a minute), in ``<out_dir>-smoke`` (so that a long run of the same
     folder is never resumed with other settings).
     """
     settings = settings or get_settings()
