@@ -20,7 +20,7 @@ def rotation(pose: HeadPose) -> np.ndarray:
 
 
 @lru_cache(maxsize=8)
-def _pixel_grid(side: int) -> tuple[np.ndarray, np.ndarray]:
+def pixel_grid(side: int) -> tuple[np.ndarray, np.ndarray]:
     """x and y pixel coordinates of a side x side image (read-only)."""
     grid_x, grid_y = np.meshgrid(np.arange(side, dtype=np.float32), np.arange(side, dtype=np.float32))
     grid_x.flags.writeable = False
@@ -41,7 +41,7 @@ class Projection:
 
     def _inverse_maps(self, iterations: int = 4) -> tuple[np.ndarray, np.ndarray]:
         """For every output pixel the frontal pixel seen there (fixed-point iteration on the surface depth)."""
-        grid_x, grid_y = _pixel_grid(self.side)
+        grid_x, grid_y = pixel_grid(self.side)
         inverse = np.linalg.inv(self._rows[:, :2]).astype(np.float32)
         a3 = self._rows[:, 2].astype(np.float32)
         px, py = np.float32(self.pivot[0]), np.float32(self.pivot[1])

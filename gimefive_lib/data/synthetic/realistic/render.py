@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -16,7 +15,7 @@ from gimefive_lib.data.synthetic.occluders import _OCCLUDER_SHAPES
 from gimefive_lib.data.synthetic.realistic.albedo import albedo_map
 from gimefive_lib.data.synthetic.realistic.contours import face_contours
 from gimefive_lib.data.synthetic.realistic.framing import HeadPose, Look, frontal_transform, random_look
-from gimefive_lib.data.synthetic.realistic.projection import Projection
+from gimefive_lib.data.synthetic.realistic.projection import Projection, pixel_grid
 from gimefive_lib.data.synthetic.realistic.raster import Layer
 from gimefive_lib.data.synthetic.realistic.relief import dome, height_field
 from gimefive_lib.data.synthetic.realistic.shading import camera, shade
@@ -25,15 +24,6 @@ from gimefive_lib.data.synthetic.realistic.shading import camera, shade
 def render_side(size: int) -> int:
     """Side of the frontal canvas: twice the output up to 128 px (area-averaged down), the output size above."""
     return 2 * size if size <= 128 else size
-
-
-@lru_cache(maxsize=8)
-def _grid(side: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pixel x and y coordinates of a side x side canvas (read-only)."""
-    grid_x, grid_y = np.meshgrid(np.arange(side, dtype=np.float32), np.arange(side, dtype=np.float32))
-    grid_x.flags.writeable = False
-    grid_y.flags.writeable = False
-    return grid_x, grid_y
 
 
 def _evidence(aus: list[int], lm: np.ndarray, neutral: np.ndarray, side: int, transform: np.ndarray) -> np.ndarray:
@@ -90,7 +80,7 @@ def render_realistic_face(
     side = render_side(size)
     transform = frontal_transform(identity, pose, side)
     unit = float(transform[0, 0])
-    grid_x, grid_y = _grid(side)
+    grid_x, grid_y = pixel_grid(side)
     base = dome(identity, (grid_x - float(transform[0, 2])) / unit, (grid_y - float(transform[1, 2])) / unit)
     contours = face_contours(identity, lm, neutral)
     albedo, head = albedo_map(side, transform, identity, lm, contours, levels, look)
