@@ -36,7 +36,7 @@ from gimefive_lib.data.scenes import face_clip, real_faces
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import build_model
 from gimefive_lib.video.draw import draw_results
-from gimefive_lib.video.pipeline import FramePipeline
+from gimefive_lib.video.pipeline import VIDEO_FULL_SCAN_EVERY, FramePipeline
 from gimefive_lib.video.writer import AnnotatedVideoWriter
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -158,13 +158,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    parser.add_argument("--full-scan-every", type=int, default=VIDEO_FULL_SCAN_EVERY,
+                        help=f"frames between whole-frame searches (default {VIDEO_FULL_SCAN_EVERY}, as `video` runs)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
 
     torch.manual_seed(0)
     source = real_faces(args.data, 5, seed=3)
-    pipeline = FramePipeline(build_model("gimefive").eval())
+    pipeline = FramePipeline(build_model("gimefive").eval(), full_scan_every=args.full_scan_every)
     paper = PaperLoop(build_model("gimefive").eval())
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"faces: {source.origin}; torch threads {torch.get_num_threads()}, {os.cpu_count()} CPUs, "

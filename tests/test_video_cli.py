@@ -72,3 +72,14 @@ def test_cli_without_input_uses_the_fallback_clip(files, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "fallback synthetic clip" in printed and "2 frames processed" in printed
     assert len(pd.read_csv(csv)) == 4  # two synthetic faces in each of the two frames
+
+
+def test_full_scan_every_is_an_option_that_must_be_positive(files, tmp_path, capsys):
+    clip, checkpoint = files
+    csv = tmp_path / "every.csv"
+    args = ["--input", str(clip), "--csv", str(csv), "--checkpoint", str(checkpoint), "--no-cam"]
+    assert main(["video", *args, "--full-scan-every", "1"]) == 0  # a full search on every frame
+    assert set(pd.read_csv(csv)["frame"]) == {0, 1, 2, 3}  # a face in every frame
+    with pytest.raises(SystemExit) as refused:
+        main(["video", *args, "--full-scan-every", "0"])
+    assert refused.value.code == 2 and "--full-scan-every" in capsys.readouterr().err

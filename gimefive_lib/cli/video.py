@@ -11,7 +11,7 @@ from gimefive_lib.cli import options
 from gimefive_lib.data.detection import DEFAULT_DETECTOR, DETECTORS, make_detector
 from gimefive_lib.video.frames import FALLBACK_CLIPS, CameraNotFoundError, CameraSource, open_source
 from gimefive_lib.video.model import video_model
-from gimefive_lib.video.pipeline import FramePipeline
+from gimefive_lib.video.pipeline import VIDEO_FULL_SCAN_EVERY, FramePipeline
 from gimefive_lib.video.runner import annotate_video
 from gimefive_lib.video.writer import FOURCC_BY_SUFFIX
 
@@ -36,6 +36,10 @@ def register(subparsers) -> None:
     p.add_argument("--fallback", default="synthetic", choices=FALLBACK_CLIPS, help="clip used without input/camera")
     p.add_argument("--fallback-frames", type=options.count, default=48, help="length of the fallback clip")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.add_argument("--full-scan-every", type=options.count, default=VIDEO_FULL_SCAN_EVERY,
+                   help="frames between searches of the whole frame for new faces; in between only the faces "
+                   "followed are looked for, and a lost one sends a full search at once (default 30: a new "
+                   "face shows within a second of 30-fps video; 1 = search every frame)")
     p.set_defaults(run=run)
 
 
@@ -63,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     # MediaPipe's own threads slowed the whole loop several times over on a 2-core CPU (bench/video_fps.py).
     torch.set_num_threads(1)
     pipeline = FramePipeline(
-        model, make_detector(args.detector), cam=not args.no_cam, smoothing=args.smoothing, landmarks=args.landmarks
+        model, make_detector(args.detector), cam=not args.no_cam, smoothing=args.smoothing, landmarks=args.landmarks,
+        full_scan_every=args.full_scan_every,
     )
     try:
         result = annotate_video(source, pipeline, args.output, args.csv, max_frames=args.max_frames,

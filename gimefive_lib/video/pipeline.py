@@ -56,6 +56,13 @@ class FrameResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+# Frames between whole-frame searches for new faces (a lost face is searched for at once): the camera widget's 10,
+# about a second at its frame rate; the ``video`` command's 30, a second of 30-fps video, where a full search (about
+# 80 ms of BlazeFace views) every 10th frame cost a third of the time per frame (bench/video_fps.py).
+FULL_SCAN_EVERY = 10
+VIDEO_FULL_SCAN_EVERY = 30
+
+
 class FramePipeline:
     """Faces of video frames -> smoothed GiMeFive probabilities, Grad-CAM of the last block and landmarks.
 
@@ -82,7 +89,7 @@ class FramePipeline:
         landmarks: bool = False,
         margin: float = 0.0,
         max_faces: int = 8,
-        full_scan_every: int = 10,
+        full_scan_every: int = FULL_SCAN_EVERY,
     ) -> None:
         self.model = model.eval()
         trunk, self.head = split_gimefive(model)
