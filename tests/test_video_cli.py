@@ -83,3 +83,14 @@ def test_full_scan_every_is_an_option_that_must_be_positive(files, tmp_path, cap
     with pytest.raises(SystemExit) as refused:
         main(["video", *args, "--full-scan-every", "0"])
     assert refused.value.code == 2 and "--full-scan-every" in capsys.readouterr().err
+
+
+def test_threads_sets_torchs_thread_count(files, tmp_path):
+    clip, checkpoint = files
+    before = torch.get_num_threads()
+    try:
+        assert main(["video", "--input", str(clip), "--checkpoint", str(checkpoint), "--no-cam", "--threads", "1",
+                     "--csv", str(tmp_path / "t.csv")]) == 0
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)

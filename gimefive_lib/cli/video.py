@@ -36,6 +36,7 @@ def register(subparsers) -> None:
     p.add_argument("--fallback", default="synthetic", choices=FALLBACK_CLIPS, help="clip used without input/camera")
     p.add_argument("--fallback-frames", type=options.count, default=48, help="length of the fallback clip")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.add_argument("--threads", type=options.count, help="torch threads (default: torch's choice, all cores)")
     p.add_argument("--full-scan-every", type=options.count, default=VIDEO_FULL_SCAN_EVERY,
                    help="frames between searches of the whole frame for new faces; in between only the faces "
                    "followed are looked for, and a lost one sends a full search at once (default 30: a new "
@@ -63,9 +64,11 @@ def run(args: argparse.Namespace) -> int:
     if args.input is None and args.camera is None:
         print(f"no --input or --camera: using the fallback {source.name}")
     print(f"model: {note}", flush=True)
-    # A frame's faces make a tiny batch: one torch thread is as fast, and OpenMP threads spinning against
-    # MediaPipe's own threads slowed the whole loop several times over on a 2-core CPU (bench/video_fps.py).
-    torch.set_num_threads(1)
+    # On an idle 2-core CPU torch's own threads are faster end to end (one face: 44.7 against 37-41 frames/s with
+    # one thread; four: 19.8 against 15.3); on a busy machine, where OpenMP threads spin against MediaPipe's,
+    # --threads 1 can be faster (bench/video_fps.py --threads 1).
+    if args.threads:
+        torch.set_num_threads(args.threads)
     pipeline = FramePipeline(
         model, make_detector(args.detector), cam=not args.no_cam, smoothing=args.smoothing, landmarks=args.landmarks,
         full_scan_every=args.full_scan_every,
