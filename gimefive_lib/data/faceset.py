@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -70,6 +73,17 @@ class FaceSet:
         if self.landmarks is not None:
             arrays["landmarks"] = self.landmarks
         np.savez(path, **arrays)
+
+    def save_entry(self, path: Path, meta: dict) -> None:
+        """A cache entry: ``meta`` as ``path``'s ``.json``, then the arrays as ``path`` (an ``.npz``). The JSON goes
+        first, so an ``.npz`` in place means the entry is complete; temporary names carry the process id, so
+        processes filling the same cache at once (DDP ranks) do not collide."""
+        tmp_json = path.with_name(f"{path.stem}.{os.getpid()}.tmp.json")
+        tmp_json.write_text(json.dumps(meta))
+        tmp_json.replace(path.with_suffix(".json"))
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+        self.save(tmp)
+        tmp.replace(path)
 
     @classmethod
     def load(cls, path, name: str = "faces", report: dict | None = None) -> FaceSet:

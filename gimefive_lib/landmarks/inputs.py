@@ -52,7 +52,6 @@ def cnn_reference(data: LandmarkData, settings: Settings | None = None) -> CnnRe
     """GiMeFive trained on the synthetic faces (trained once, then loaded), or the shipped checkpoint on real data."""
     settings = settings or get_settings()
     if data.synthetic_faces is not None:
-
         faces = data.synthetic_faces
         model, _ = synthetic_model(settings, data=faces)  # class mode: the shipped model of these faces
         return CnnReference(model, matching_faces(data.splits.test, faces.test),

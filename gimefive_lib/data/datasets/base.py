@@ -181,14 +181,7 @@ class DatasetLoader:
         faces.report["root"] = str(root)
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            # The report first, the arrays last: an .npz in place means the cache entry is complete. Temporary
-            # names carry the process id, so processes filling the same cache at once (DDP ranks) do not collide.
-            tmp_json = cache.with_name(f"{cache.stem}.{os.getpid()}.tmp.json")
-            tmp_json.write_text(json.dumps(faces.report))
-            tmp_json.replace(cache.with_suffix(".json"))
-            tmp = cache.with_name(f"{cache.stem}.{os.getpid()}.tmp.npz")
-            faces.save(tmp)
-            tmp.replace(cache)
+            faces.save_entry(cache, faces.report)
         faces.report.update(cache=None if cache is None else str(cache), from_cache=False)
         return faces
 

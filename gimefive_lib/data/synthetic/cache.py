@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zipfile
 from pathlib import Path
 
@@ -24,14 +23,10 @@ def cache_folder(cache_dir: str | Path, recipe: dict) -> Path:
 
 
 def _save(faces: FaceSet, path: Path) -> None:
-    """Report first, arrays last (each through a temporary name): an .npz in place means the entry is complete."""
+    """The split as a cache entry: its name and report (arrays as lists) beside its arrays."""
     report = {k: (np.asarray(v).tolist() if k in _ARRAY_FIELDS else v) for k, v in faces.report.items()}
-    tmp_json = path.with_name(f"{path.stem}.{os.getpid()}.tmp.json")
-    tmp_json.write_text(json.dumps({"name": faces.name, "report": report}))
-    tmp_json.replace(path.with_suffix(".json"))
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-    faces.save(tmp)
-    tmp.replace(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    faces.save_entry(path, {"name": faces.name, "report": report})
 
 
 def _load(path: Path) -> FaceSet:
@@ -44,21 +39,23 @@ def _load(path: Path) -> FaceSet:
 def cached_synthetic_splits(recipe: dict, cache_dir: str | Path | None) -> tuple[FaceSet, FaceSet]:
     """``synthetic_splits`` of the recipe's sizes, seed and style, read from ``cache_dir`` when generated before
     (None: no cache). An unwritable cache only costs the time to generate."""
-    paths = []
-    if cache_dir is not None:
-        folder = cache_folder(cache_dir, recipe)
-        paths = [folder / "train.npz", folder / "test.npz"]
-        if all(p.exists() and p.with_suffix(".json").exists() for p in paths):
-            try:
-                train, test = (_load(p) for p in paths)
-                return train, test
-            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # a damaged entry: generate again
-                pass
-    train, test = synthetic_splits(recipe["n_train"], recipe["n_test"], seed=recipe["seed"], style=recipe["style"])
+    def generate() -> tuple[FaceSet, FaceSet]:
+        return synthetic_splits(recipe["n_train"], recipe["n_test"], seed=recipe["seed"], style=recipe["style"])
+
+    if cache_dir is None:
+        return generate()
+    folder = cache_folder(cache_dir, recipe)
+    paths = (folder / "train.npz", folder / "test.npz")
+    if all(p.exists() and p.with_suffix(".json").exists() for p in paths):
+        try:
+            train, test = (_load(p) for p in paths)
+            return train, test
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # a damaged entry: generate again
+            pass
+    splits = generate()
     try:
-        for faces, path in zip((train, test), paths, strict=False):
-            path.parent.mkdir(parents=True, exist_ok=True)
+        for faces, path in zip(splits, paths, strict=True):
             _save(faces, path)
     except OSError:
         pass
-    return train, test
+    return splits

@@ -34,16 +34,21 @@ def active_action_units(levels: dict[int, float]) -> list[int]:
     return [au for au, level in levels.items() if level > 0]
 
 
-def _evidence_mask(aus: list[int], lm: np.ndarray, neutral: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:
-    """Pixels of the regions the AUs ``aus`` deform: padded hulls around their neutral and moved positions."""
-    hulls = [
+def evidence_hulls(aus: list[int], lm: np.ndarray, neutral: np.ndarray) -> list[np.ndarray]:
+    """The regions the AUs ``aus`` deform, face units: hulls of their moved and neutral landmarks, padded."""
+    return [
         cv2.convexHull((np.concatenate([lm[index], neutral[index]]) + offset).astype(np.float32)).reshape(-1, 2)
         for au in aus
         for index, offset in _AU_REGION_SETS[au]
     ]
-    cv = _Canvas(size, transform, 0.0, cv2.LINE_8)
+
+
+def _evidence_mask(aus: list[int], lm: np.ndarray, neutral: np.ndarray, transform: np.ndarray, size: int) -> np.ndarray:
+    """Pixels of the regions the AUs ``aus`` deform: padded hulls around their neutral and moved positions."""
+    hulls = evidence_hulls(aus, lm, neutral)
     if not hulls:
         return np.zeros((size, size), bool)
+    cv = _Canvas(size, transform, 0.0, cv2.LINE_8)
     for hull in hulls:  # one call per hull: fillPoly would cancel out where hulls overlap
         cv.fill([hull], 255.0)
     cv.line(hulls, 255.0, 2 * _REGION_PAD, closed=True)

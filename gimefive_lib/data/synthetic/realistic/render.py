@@ -10,7 +10,7 @@ import numpy as np
 from gimefive_lib.data.synthetic.action_units import _REGION_PAD
 from gimefive_lib.data.synthetic.geometry import _au_levels, _deformed_landmarks, _neutral_landmarks
 from gimefive_lib.data.synthetic.identity import FaceIdentity, RenderedFace
-from gimefive_lib.data.synthetic.masks import _AU_REGION_SETS, active_action_units
+from gimefive_lib.data.synthetic.masks import active_action_units, evidence_hulls
 from gimefive_lib.data.synthetic.occluders import _OCCLUDER_SHAPES
 from gimefive_lib.data.synthetic.realistic.albedo import albedo_map
 from gimefive_lib.data.synthetic.realistic.contours import face_contours
@@ -29,11 +29,7 @@ def render_side(size: int) -> int:
 def _evidence(aus: list[int], lm: np.ndarray, neutral: np.ndarray, side: int, transform: np.ndarray) -> np.ndarray:
     """Frontal map (1 inside) of the regions the AUs ``aus`` deform: padded hulls of neutral and moved points."""
     layer = Layer(side, transform)
-    hulls = [
-        cv2.convexHull((np.concatenate([lm[index], neutral[index]]) + offset).astype(np.float32)).reshape(-1, 2)
-        for au in aus
-        for index, offset in _AU_REGION_SETS[au]
-    ]
+    hulls = evidence_hulls(aus, lm, neutral)
     for hull in hulls:  # one call per hull: fillPoly would cancel out where hulls overlap
         layer.fill([hull], 1.0)
     layer.line([np.concatenate([h, h[:1]]) for h in hulls], 1.0, 2 * _REGION_PAD)
