@@ -185,8 +185,9 @@ class MediaPipeFaceDetector:
     best views must score ``min_confidence`` on average (``sure`` when the mean over all views is under
     ``min_mean``), and ``min_plausible`` views must place the keypoints like a face's (:func:`plausible_keypoints`;
     ``small_plausible`` for boxes under ``small_face`` px, where texture mimics faces most). On
-    ``bench/face_detection.py``'s frames (seeds 0 and 1) this finds 97 % of the faces of 64 px and more with
-    0.5 false faces per 100 empty frames (95 % and 0-0.5 with three views and their mean score).
+    ``bench/face_detection.py``'s frames (seeds 0 and 1, on which the thresholds were set) this finds 97 % of the
+    faces of 64 px and more with 0.5 false faces per 100 empty frames (95 % and 0-0.5 with three views and their
+    mean score); on seed 2, not used to set them, 95 % with 1.5 false faces per 100 empty frames.
     :meth:`detect_near` only looks again around faces already known (one or two model calls per face), for
     tracking between full scans.
 
