@@ -312,7 +312,9 @@ def test_an_exercise_run_is_a_short_smoke_test_in_fast_mode_and_loads_when_finis
     config, fast = small_config(tmp_path, epochs=5), Settings(fast=True)
     run = exercise_run(config, train, val, fast)
     assert [row["epoch"] for row in run.history] == [1, 2, 3]
-    assert run.out_dir == tmp_path / "run-smoke" and read_checkpoint(run.out_dir / "last.pt")["faces"] == {
+    saved = read_checkpoint(run.out_dir / "last.pt")
+    assert run.out_dir == tmp_path / "run-smoke" and saved["faces"] == {
         "train": len(range(0, len(train), 2)), "val": len(val)}
+    assert config.flip_tta and saved["config"]["flip_tta"] is False  # no flip averaging in a smoke run
     again = exercise_run(config, train, val, fast, on_epoch=lambda row: pytest.fail("a finished run trained again"))
     assert again.history == run.history

@@ -27,6 +27,7 @@ def confusion_matrix_axes(ax, matrix, title: str = "") -> None:
         xticklabels=EMOTIONS,
         yticklabels=EMOTIONS,
     )
+    ax.tick_params(axis="y", rotation=0)  # horizontal row names: rotated ones overlap their neighbours
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(title)
