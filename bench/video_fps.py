@@ -9,7 +9,8 @@ frame (scale 1.1, 10 neighbours, 64 px), then per face a PIL/torchvision transfo
 one full backward pass, Grad-CAM from hooks on the last conv layer, the heatmap blend and seven text lines (their
 dlib landmarks are left out of both loops). Both run the same clips in the same process, alternating, and the
 median of the rounds is reported. The clips are RAF-DB train faces drifting over a background
-(``data.scenes.face_clip``) when ``--data`` (default ``../shared/data``) holds them, else the astronaut's face.
+(``data.scenes.benchmark_clip``) when ``--data`` (default ``../shared/data``) holds them, else the astronaut's face;
+``python -m gimefive_lib data clip`` writes the same clip to a file, to time the ``video`` command on it.
 The weights do not change the speed, so an untrained GiMeFive is used.
 
     PYTHONPATH=. nice -n 19 .venv/bin/python bench/video_fps.py [--frames 90] [--rounds 3] [--threads N]
@@ -32,7 +33,7 @@ from PIL import Image
 from torchvision import transforms
 
 from gimefive_lib.data.detection import HAAR_CASCADE
-from gimefive_lib.data.scenes import face_clip, real_faces
+from gimefive_lib.data.scenes import benchmark_clip
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import build_model
 from gimefive_lib.video.draw import draw_results
@@ -165,15 +166,17 @@ def main() -> None:
         torch.set_num_threads(args.threads)
 
     torch.manual_seed(0)
-    source = real_faces(args.data, 5, seed=3)
     pipeline = FramePipeline(build_model("gimefive").eval(), full_scan_every=args.full_scan_every)
     paper = PaperLoop(build_model("gimefive").eval())
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"faces: {source.origin}; torch threads {torch.get_num_threads()}, {os.cpu_count()} CPUs, "
+    targets = {1: 50.0, 4: 20.0}  # frames per second, by faces in the clip
+    clips = {count: benchmark_clip(args.data, count, args.frames) for count in targets}
+    origin = clips[1][2]
+    print(f"faces: {origin}; torch threads {torch.get_num_threads()}, {os.cpu_count()} CPUs, "
           f"nice {os.nice(0)}, load average {load}; detector {type(pipeline.detector).__name__}, "
           f"full scan every {pipeline.full_scan_every} frames")
-    for count, target in ((1, 50.0), (4, 20.0)):
-        frames, _ = face_clip(source.images[:count], args.frames, np.random.default_rng(count))
+    for count, target in targets.items():
+        frames = clips[count][0]
         compare(f"{count} face{'s' if count > 1 else ''}", frames, pipeline, paper, args.rounds, args.warmup, target)
     print("CPU ms/frame sums all threads (OpenMP threads spin while they wait, so it grows on a busy machine)")
 

@@ -1,4 +1,4 @@
-"""``python -m gimefive_lib data summary | prepare | synthetic`` on tiny datasets written by the tests."""
+"""``python -m gimefive_lib data summary | prepare | synthetic | clip`` on tiny datasets written by the tests."""
 
 from __future__ import annotations
 
@@ -136,3 +136,25 @@ def test_summary_of_the_synthetic_default(capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["n"] == 60 and summary["image_size"] == 32
     assert set(summary["class_counts"].values()) == {10}
+
+
+def test_clip_writes_the_benchmark_clip_of_the_faces_in_data(rafdb, tmp_path, capsys):
+    import cv2
+
+    out = tmp_path / "clip.mp4"
+    assert main(["data", "clip", "--output", str(out), "--faces", "2", "--frames", "6", "--data", str(rafdb)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"wrote {out}: 6 frames 640x480, 2 faces each") and "RAF-DB" in printed
+    video = cv2.VideoCapture(str(out))
+    frames = []
+    while (frame := video.read()[1]) is not None:
+        frames.append(frame)
+    assert len(frames) == 6 and frames[0].shape == (480, 640, 3)
+    assert not list(tmp_path.glob(".*clip*"))  # no temp file left beside it
+
+
+def test_clip_refuses_more_faces_than_fit_and_writes_nothing(tmp_path):
+    out = tmp_path / "clip.mp4"
+    with pytest.raises(SystemExit, match=r"data: error: --faces 17: at most 16"):
+        main(["data", "clip", "--output", str(out), "--faces", "17"])
+    assert not out.exists()

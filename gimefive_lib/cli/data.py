@@ -1,5 +1,5 @@
-"""``data``: summarise a dataset split, fill the decoded-image cache, write the synthetic faces to disk, or score how
-real the synthetic faces look to a model trained on real faces."""
+"""``data``: summarise a dataset split, fill the decoded-image cache, write the synthetic faces to disk, score how
+real the synthetic faces look to a model trained on real faces, or write a video clip of real faces."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from gimefive_lib.cli import options
 from gimefive_lib.cli.arguments import add_dataset_arguments, load_faces
 from gimefive_lib.data import SYNTHETIC, DatasetError, FaceSet, SplitNotFound, get_loader
 from gimefive_lib.data.figures import evidence_overlays, sample_grid
+from gimefive_lib.data.scenes import benchmark_clip
 from gimefive_lib.data.summary import format_summary, summarize
 from gimefive_lib.data.synthetic.render import STYLES, generate_synthetic
 from gimefive_lib.devices import select_device
@@ -19,10 +20,11 @@ from gimefive_lib.evaluation.realism import REALISM_SEED, realism_report
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.settings import get_settings
 from gimefive_lib.training.checkpoint import load_model
+from gimefive_lib.video.writer import AnnotatedVideoWriter
 
 
 def register(subparsers) -> None:
-    """Add the ``data`` sub-command with ``summary``, ``prepare``, ``synthetic`` and ``realism``."""
+    """Add the ``data`` sub-command with ``summary``, ``prepare``, ``synthetic``, ``realism`` and ``clip``."""
     p = subparsers.add_parser("data", help="inspect and prepare datasets")
     actions = p.add_subparsers(dest="action", required=True)
 
@@ -61,6 +63,15 @@ def register(subparsers) -> None:
     realism.add_argument("--device", help="cuda, mps or cpu (default: $GIMEFIVE_DEVICE, else the best available)")
     realism.add_argument("--json", action="store_true", help="print one JSON object")
     realism.set_defaults(run=run_realism)
+
+    clip = actions.add_parser("clip", help="write bench/video_fps.py's 640x480 clip of real faces to a video file")
+    clip.add_argument("--output", type=options.output_file, required=True, help=".mp4 (mp4v), .webm (VP8) or .avi")
+    clip.add_argument("--faces", type=options.count, default=1, help="faces in each frame (1-16)")
+    clip.add_argument("--frames", type=options.count, default=300, help="number of frames")
+    clip.add_argument("--fps", type=float, default=30.0, help="frame rate written into the file")
+    clip.add_argument("--data", type=Path, help="folder with RAF-DB (default: $GIMEFIVE_DATA; without it the "
+                      "astronaut's face from scikit-image)")
+    clip.set_defaults(run=run_clip)
 
 
 def add_option_argument(parser: argparse.ArgumentParser) -> None:
@@ -186,4 +197,20 @@ def run_realism(args: argparse.Namespace) -> int:
     print("confusion matrix (rows = truth):")
     for name, row in zip(EMOTIONS, report["confusion_matrix"], strict=True):
         print(f"  {name:<10} " + " ".join(f"{count:5d}" for count in row))
+    return 0
+
+
+def run_clip(args: argparse.Namespace) -> int:
+    """Write the benchmark clip (``data.scenes.benchmark_clip``) to ``--output``; the file appears only when whole."""
+    if args.faces > 16:
+        raise SystemExit(f"error: --faces {args.faces}: at most 16 faces fit a 640x480 frame")
+    data = args.data or get_settings().data_root
+    if data is not None and not Path(data).exists():
+        raise SystemExit(f"error: --data {data}: no such folder")
+    frames, _, origin = benchmark_clip(data, args.faces, args.frames)
+    with AnnotatedVideoWriter(args.output, args.fps) as writer:
+        for frame in frames:
+            writer.write(frame)
+    print(f"wrote {args.output}: {len(frames)} frames {frames.shape[2]}x{frames.shape[1]}, {args.faces} face"
+          f"{'s' if args.faces > 1 else ''} each; faces: {origin}")
     return 0

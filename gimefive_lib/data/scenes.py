@@ -43,7 +43,7 @@ def _labels(text: str) -> dict[str, int]:
     labels = {}
     for line in text.splitlines():
         parts = line.split()
-        if len(parts) == 2 and parts[1].isdigit() and int(parts[1]) in RAFDB_TO_GIMEFIVE:
+        if len(parts) == 2 and parts[1].isdigit() and RAFDB_TO_GIMEFIVE.get(int(parts[1])) is not None:
             labels[parts[0].replace(".jpg", "_aligned.jpg")] = RAFDB_TO_GIMEFIVE[int(parts[1])]
     return labels
 
@@ -203,3 +203,21 @@ def face_clip(faces: list[np.ndarray], n_frames: int, rng: np.random.Generator, 
         frames.append(frame)
         truths.append(boxes)
     return np.stack(frames), truths
+
+
+# The benchmark clip's faces: this many drawn with this seed, the first ``faces`` of them used (so that the clip
+# with one face shows the first face of the clip with four).
+CLIP_FACE_POOL, CLIP_FACE_SEED = 5, 3
+
+
+def benchmark_clip(
+    data: str | Path | None, faces: int, n_frames: int
+) -> tuple[np.ndarray, list[list[Box]], str]:
+    """The clip of ``bench/video_fps.py`` and ``data clip``: ``faces`` real faces (RAF-DB from ``data``, else the
+    astronaut's) drifting over one background at 640x480; returns the RGB frames, the true boxes and the faces'
+    origin."""
+    if not 1 <= faces <= 16:
+        raise ValueError(f"faces must be 1-16, got {faces}")
+    source = real_faces(data, max(faces, CLIP_FACE_POOL), seed=CLIP_FACE_SEED)
+    frames, truths = face_clip(source.images[:faces], n_frames, np.random.default_rng(faces))
+    return frames, truths, source.origin
