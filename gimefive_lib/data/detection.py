@@ -187,7 +187,8 @@ class MediaPipeFaceDetector:
     ``small_plausible`` for boxes under ``small_face`` px, where texture mimics faces most). On
     ``bench/face_detection.py``'s frames (seeds 0 and 1, on which the thresholds were set) this finds 97 % of the
     faces of 64 px and more with 0.5 false faces per 100 empty frames (95 % and 0-0.5 with three views and their
-    mean score); on seed 2, not used to set them, 95 % with 1.5 false faces per 100 empty frames.
+    mean score); on seeds 2, 3 and 4, not used to set them, 95.2 %, 95.6 % and 94.5 % with 1.5, 1.5 and 1.0 false
+    faces per 100 empty frames.
     :meth:`detect_near` only looks again around faces already known (one or two model calls per face), for
     tracking between full scans.
 
