@@ -1,0 +1,131 @@
+"""Transfer of a GiMeFive trained ONLY on the synthetic faces to real RAF-DB train faces, for a training recipe.
+
+Trains a proxy-budget model on the synthetic default faces (the settings of ``recipes.synthetic_config``, with the
+shift/scale moves on whatever the epoch count, plus the options given here), keeps the epoch with the best synthetic
+validation accuracy as the trainer does, and evaluates it (flip TTA, as ``evaluate`` does) on a fixed, class-balanced
+subset of the RAF-DB train faces: overall accuracy, mean per-class accuracy (the mean of the per-class recalls) and
+each class's accuracy. One thread; nothing is written outside a temporary folder (or ``--out``).
+
+    python bench/synthetic_transfer.py --data /tmp/data/RAF-DB [--epochs 6] [--per-class 200] [--stride 2]
+        [--gamma 0.4 --contrast 0.4 --brightness 0.15 --blur 1.5 --noise 0.04 --posterize 0.2] [--json]
+
+Issue 33 item 5 (proxy: 6 epochs on every 2nd synthetic train face, 200 RAF-DB train faces per class, one thread,
+~4-5 min a run): today's recipe 0.192 / 0.185 mean per-class (seeds 0 / 1); the shipped 15-epoch model 0.242 on
+the same 1,200 faces. No recipe tried beat it: lighting jitter (gamma 0.4, contrast 0.4, brightness 0.15) 0.162 /
+0.167; all photometric ops (+ blur 1.5, noise 0.04, posterize 0.2) 0.177, at synthetic val 0.33 (barely learnt in 6
+epochs); per-face standardisation of all faces 0.179; rotation 10 + no label smoothing 0.187. At 10 epochs (same
+faces): today's recipe 0.191 (synthetic val 0.87), all photometric ops 0.175 (synthetic val 0.50).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from gimefive_lib.data.configured import synthetic_data
+from gimefive_lib.data.datasets.registry import get_loader
+from gimefive_lib.models import predict_labels
+from gimefive_lib.settings import get_settings
+from gimefive_lib.training.checkpoint import load_model
+from gimefive_lib.training.recipes import synthetic_config
+from gimefive_lib.training.trainer import Trainer
+
+CLASSES = ("happiness", "surprise", "sadness", "anger", "disgust", "fear")
+PHOTOMETRIC = ("brightness", "contrast", "gamma", "blur", "noise", "posterize")
+GEOMETRIC = ("rotation", "shift", "scale", "erasing")
+
+
+def balanced_subset(labels: np.ndarray, per_class: int, seed: int = 0) -> np.ndarray:
+    """Indices of up to ``per_class`` faces of each class, drawn with a fixed seed, in ascending order."""
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        chosen.append(rng.choice(members, size=min(per_class, len(members)), replace=False))
+    return np.sort(np.concatenate(chosen))
+
+
+def standardize_faces(images: np.ndarray, std: float = 0.2) -> np.ndarray:
+    """Each uint8 face rescaled to mean 0.5 and standard deviation ``std`` (of the [0, 1] range), clipped."""
+    x = images.astype(np.float32) / 255.0
+    mean = x.mean(axis=(1, 2), keepdims=True)
+    spread = x.std(axis=(1, 2), keepdims=True) + 1e-3
+    return (np.clip((x - mean) / spread * std + 0.5, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def transfer_figures(predictions: np.ndarray, labels: np.ndarray) -> dict:
+    """Overall accuracy, mean per-class accuracy and the accuracy of each class present."""
+    per_class = {CLASSES[c]: float((predictions[labels == c] == c).mean()) for c in np.unique(labels)}
+    mean = float(np.mean(list(per_class.values())))
+    return {"accuracy": float((predictions == labels).mean()), "mean_per_class": mean, "per_class": per_class}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True, type=Path, help="RAF-DB root (the folder holding basic/)")
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--per-class", type=int, default=200, help="real faces per class, at most")
+    parser.add_argument("--stride", type=int, default=1, help="train on every n-th synthetic train face")
+    parser.add_argument("--seed", type=int, default=0, help="training seed (the real-face subset is fixed)")
+    parser.add_argument("--lr", type=float)
+    parser.add_argument("--label-smoothing", type=float)
+    parser.add_argument("--no-moves", action="store_true", help="flips only, as synthetic_config below 10 epochs")
+    for name in GEOMETRIC + PHOTOMETRIC:
+        parser.add_argument(f"--{name}", type=float)
+    parser.add_argument(
+        "--standardize", action="store_true",
+        help="per-face contrast normalisation of every face, synthetic and real (a preprocessing the checkpoint does "
+        "not record: evaluate would not apply it)",
+    )
+    parser.add_argument("--out", type=Path, help="keep the run folder here instead of a temporary one")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+
+    settings = get_settings()
+    data = synthetic_data(settings)
+    train = data.train if args.stride == 1 else data.train.subset(np.arange(0, len(data.train), args.stride))
+    real = get_loader("rafdb").load(args.data, "train", cache_dir=settings.cache_dir)
+    real = real.subset(balanced_subset(real.labels, args.per_class))
+    val = data.val
+    if args.standardize:
+        train, val, real = (replace(f, images=standardize_faces(f.images)) for f in (train, val, real))
+
+    config = replace(synthetic_config(settings, epochs=args.epochs), progress=False)
+    augment = config.augment if args.no_moves else replace(config.augment, shift=0.16, scale=0.15)
+    augment = replace(augment, **{n: getattr(args, n) for n in GEOMETRIC + PHOTOMETRIC if getattr(args, n) is not None})
+    overrides = {"lr": args.lr, "label_smoothing": args.label_smoothing}
+    config = replace(config, augment=augment, seed=args.seed, **{k: v for k, v in overrides.items() if v is not None})
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = args.out or Path(folder)
+        config = replace(config, out_dir=str(out))
+        start = time.perf_counter()
+        history = Trainer(config).fit(train, val)
+        seconds = time.perf_counter() - start
+        model, _ = load_model(out / "best.pt", "cpu")
+        figures = transfer_figures(predict_labels(model, real, "cpu", flip_tta=True), real.labels)
+        best_val = max(row["val_accuracy"] for row in history)
+
+    changed = {k: v for k, v in asdict(augment).items() if v}
+    print(f"recipe: epochs {config.epochs}, {len(train)} synthetic faces, lr {config.lr}, "
+          f"label smoothing {config.label_smoothing}, augment {changed}"
+          + (", faces standardised" if args.standardize else ""))
+    print(f"trained in {seconds:.0f} s; best synthetic val accuracy {best_val:.3f}")
+    print(f"RAF-DB train, {len(real)} faces ({args.per_class} per class at most): accuracy {figures['accuracy']:.3f}, "
+          f"mean per-class {figures['mean_per_class']:.3f}")
+    print("  " + ", ".join(f"{name} {value:.2f}" for name, value in figures["per_class"].items()))
+    if args.json:
+        summary = {"config": config.to_dict(), "standardize": args.standardize, "synthetic_val": best_val}
+        print(json.dumps({**summary, "seconds": seconds, **figures}))
+
+
+if __name__ == "__main__":
+    main()
