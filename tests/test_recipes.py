@@ -29,7 +29,7 @@ def test_each_mode_has_its_budget_and_its_own_run_folder(tmp_path):
     assert {mode: c.epochs for mode, c in configs.items()} == {"fast": 10, "class": 3, "long": 15}
     assert len({c.out_dir for c in configs.values()}) == 3
     assert configs["long"].augment.shift > 0 and configs["class"].augment.shift == 0  # moves need the long budget
-    assert recipes.comparison_budget(base) == (1, 3) and recipes.comparison_budget(replace(base, long=True)) == (4, 1)
+    assert recipes.comparison_budget(base) == (2, 5) and recipes.comparison_budget(replace(base, long=True)) == (4, 1)
 
 
 def _ship(path, recipe: dict) -> None:
