@@ -31,13 +31,13 @@ import torch
 
 from gimefive_lib.data.configured import synthetic_data
 from gimefive_lib.data.datasets.registry import get_loader
+from gimefive_lib.evaluation.metrics import classification_report
 from gimefive_lib.models import predict_labels
 from gimefive_lib.settings import get_settings
 from gimefive_lib.training.checkpoint import load_model
 from gimefive_lib.training.recipes import synthetic_config
 from gimefive_lib.training.trainer import Trainer
 
-CLASSES = ("happiness", "surprise", "sadness", "anger", "disgust", "fear")
 PHOTOMETRIC = ("brightness", "contrast", "gamma", "blur", "noise", "posterize")
 GEOMETRIC = ("rotation", "shift", "scale", "erasing")
 
@@ -62,9 +62,10 @@ def standardize_faces(images: np.ndarray, std: float = 0.2) -> np.ndarray:
 
 def transfer_figures(predictions: np.ndarray, labels: np.ndarray) -> dict:
     """Overall accuracy, mean per-class accuracy and the accuracy of each class present."""
-    per_class = {CLASSES[c]: float((predictions[labels == c] == c).mean()) for c in np.unique(labels)}
+    report = classification_report(labels, predictions)
+    per_class = {name: value for name, value in report["per_class_accuracy"].items() if value is not None}
     mean = float(np.mean(list(per_class.values())))
-    return {"accuracy": float((predictions == labels).mean()), "mean_per_class": mean, "per_class": per_class}
+    return {"accuracy": report["accuracy"], "mean_per_class": mean, "per_class": per_class}
 
 
 def main() -> None:

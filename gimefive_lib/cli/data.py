@@ -12,7 +12,7 @@ from gimefive_lib.cli import options
 from gimefive_lib.cli.arguments import add_dataset_arguments, load_faces
 from gimefive_lib.data import SYNTHETIC, DatasetError, FaceSet, SplitNotFound, get_loader
 from gimefive_lib.data.figures import evidence_overlays, sample_grid
-from gimefive_lib.data.scenes import benchmark_clip
+from gimefive_lib.data.scenes import MAX_CLIP_FACES, benchmark_clip
 from gimefive_lib.data.summary import format_summary, summarize
 from gimefive_lib.data.synthetic.render import STYLES, generate_synthetic
 from gimefive_lib.devices import select_device
@@ -66,7 +66,7 @@ def register(subparsers) -> None:
 
     clip = actions.add_parser("clip", help="write bench/video_fps.py's 640x480 clip of real faces to a video file")
     clip.add_argument("--output", type=options.output_file, required=True, help=".mp4 (mp4v), .webm (VP8) or .avi")
-    clip.add_argument("--faces", type=options.count, default=1, help="faces in each frame (1-16)")
+    clip.add_argument("--faces", type=options.count, default=1, help=f"faces in each frame (1-{MAX_CLIP_FACES})")
     clip.add_argument("--frames", type=options.count, default=300, help="number of frames")
     clip.add_argument("--fps", type=float, default=30.0, help="frame rate written into the file")
     clip.add_argument("--data", type=Path, help="folder with RAF-DB (default: $GIMEFIVE_DATA; without it the "
@@ -202,8 +202,8 @@ def run_realism(args: argparse.Namespace) -> int:
 
 def run_clip(args: argparse.Namespace) -> int:
     """Write the benchmark clip (``data.scenes.benchmark_clip``) to ``--output``; the file appears only when whole."""
-    if args.faces > 16:
-        raise SystemExit(f"error: --faces {args.faces}: at most 16 faces fit a 640x480 frame")
+    if args.faces > MAX_CLIP_FACES:
+        raise SystemExit(f"error: --faces {args.faces}: at most {MAX_CLIP_FACES} faces fit a 640x480 frame")
     data = args.data or get_settings().data_root
     if data is not None and not Path(data).exists():
         raise SystemExit(f"error: --data {data}: no such folder")

@@ -56,6 +56,12 @@ COMPARISON_BUDGET = {"fast": (2, 2), "class": (2, 5), "long": (4, 1)}
 EXERCISE_BUDGET = {"fast": (3, 2), "class": (2, 5)}
 
 
+def _flip_tta(settings: Settings) -> bool:
+    """Whether a notebook run validates each face averaged with its mirror image: it doubles every epoch's check,
+    so long runs only."""
+    return settings.mode == "long"
+
+
 def _run_name(settings: Settings, what: str) -> str:
     """A run folder per mode, so that a class-mode run never stands in for a long one."""
     return what + {"fast": "-fast", "class": "-class", "long": ""}[settings.mode]
@@ -86,7 +92,7 @@ def synthetic_config(
         seed=settings.seed,
         device=settings.device,
         out_dir=str(out),
-        flip_tta=settings.mode == "long",  # flip-averaged validation doubles each epoch's check: long runs only
+        flip_tta=_flip_tta(settings),
     )
 
 
@@ -101,7 +107,7 @@ def notebook_config(
     out = settings.runs_dir / _run_name(settings, f"{settings.dataset}-{model}")
     epochs = epochs or REAL_EPOCHS[settings.mode]
     return TrainConfig(model=model, epochs=epochs, seed=settings.seed, device=settings.device, out_dir=str(out),
-                       flip_tta=settings.mode == "long")
+                       flip_tta=_flip_tta(settings))
 
 
 def comparison_budget(settings: Settings | None = None) -> tuple[int, int]:
