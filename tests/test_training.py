@@ -318,3 +318,29 @@ def test_an_exercise_run_is_a_short_smoke_test_in_fast_mode_and_loads_when_finis
     assert config.flip_tta and saved["config"]["flip_tta"] is False  # no flip averaging in a smoke run
     again = exercise_run(config, train, val, fast, on_epoch=lambda row: pytest.fail("a finished run trained again"))
     assert again.history == run.history
+
+
+def test_only_an_unfinished_run_keeps_the_optimiser_state_on_disk(tmp_path, tiny_split):
+    train, val = tiny_split
+    last_path = tmp_path / "run" / "last.pt"
+    with pytest.raises(StopAfterEpoch):
+        Trainer(small_config(tmp_path, optimizer="adamw"), on_epoch=stop_after_first_epoch).fit(train, val)
+    unfinished, best = read_checkpoint(last_path), read_checkpoint(tmp_path / "run" / "best.pt")
+    unfinished_bytes = last_path.stat().st_size
+    assert {"optimizer", "scheduler", "rng"} <= set(unfinished) and "optimizer" not in best
+    Trainer(small_config(tmp_path, optimizer="adamw")).fit(train, val, resume=True)
+    finished = read_checkpoint(last_path)
+    assert finished["epoch"] == 2 and not {"optimizer", "scheduler", "scaler", "rng", "averaged"} & set(finished)
+    assert run_finished(tmp_path / "run")
+    weight_bytes = sum(v.numel() * v.element_size() for v in finished["model"].values())
+    assert unfinished_bytes > 2.5 * weight_bytes and last_path.stat().st_size < 1.2 * weight_bytes  # AdamW: 2 moments
+
+
+def test_resuming_a_finished_run_trains_nothing_and_says_so(tmp_path, tiny_split, capsys):
+    train, val = tiny_split
+    history = Trainer(small_config(tmp_path)).fit(train, val)
+    before = (tmp_path / "run" / "last.pt").read_bytes()
+    again = Trainer(small_config(tmp_path), on_epoch=lambda row: pytest.fail("trained again")).fit(
+        train, val, resume=True)
+    assert again == history and (tmp_path / "run" / "last.pt").read_bytes() == before
+    assert "the run already finished after epoch 2" in capsys.readouterr().out
