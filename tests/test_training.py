@@ -17,7 +17,7 @@ from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from gimefive_lib.settings import Settings
 from gimefive_lib.training.augment import AugmentConfig, augment_batch
-from gimefive_lib.training.checkpoint import load_model, read_checkpoint, run_finished, save_atomic
+from gimefive_lib.training.checkpoint import link_atomic, load_model, read_checkpoint, run_finished, save_atomic
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.recipes import exercise_run
 from gimefive_lib.training.trainer import Trainer
@@ -333,6 +333,8 @@ def test_only_an_unfinished_run_keeps_the_optimiser_state_on_disk(tmp_path, tiny
     assert finished["epoch"] == 2 and not {"optimizer", "scheduler", "scaler", "rng", "averaged"} & set(finished)
     assert run_finished(tmp_path / "run")
     weight_bytes = sum(v.numel() * v.element_size() for v in finished["model"].values())
+    if finished["best_val_accuracy"] == finished["history"][-1]["val_accuracy"]:  # the last epoch was the best
+        assert last_path.samefile(tmp_path / "run" / "best.pt")
     assert unfinished_bytes > 2.5 * weight_bytes and last_path.stat().st_size < 1.2 * weight_bytes  # AdamW: 2 moments
 
 
@@ -344,3 +346,20 @@ def test_resuming_a_finished_run_trains_nothing_and_says_so(tmp_path, tiny_split
         train, val, resume=True)
     assert again == history and (tmp_path / "run" / "last.pt").read_bytes() == before
     assert "the run already finished after epoch 2" in capsys.readouterr().out
+
+
+def test_a_hard_link_replaces_its_target_atomically_and_a_copy_stands_in_without_links(tmp_path, monkeypatch):
+    source = save_atomic({"value": 1}, tmp_path / "best.pt")
+    target = save_atomic({"value": 2}, tmp_path / "last.pt")
+    link_atomic(source, target)
+    assert target.samefile(source) and torch.load(target)["value"] == 1
+    save_atomic({"value": 3}, source)  # a later save replaces best.pt, never the file last.pt points at
+    assert torch.load(target)["value"] == 1
+
+    def no_links(*_):
+        raise OSError("hard links are not supported")
+
+    monkeypatch.setattr("os.link", no_links)
+    link_atomic(source, target)
+    assert not target.samefile(source) and torch.load(target)["value"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["best.pt", "last.pt"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -42,6 +43,23 @@ def save_atomic(state: dict, path: str | Path) -> Path:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def link_atomic(source: str | Path, path: str | Path) -> Path:
+    """Make ``path`` a hard link to ``source`` (one copy on disk), replacing ``path`` atomically; where the file
+    system has no hard links, copy the bytes instead."""
+    source, path = Path(source), Path(path)
+    tmp = path.with_name(f"{path.name}.{os.urandom(4).hex()}.tmp")
+    try:
+        try:
+            os.link(source, tmp)
+        except OSError:
+            shutil.copyfile(source, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
     return path
 

@@ -23,7 +23,13 @@ from gimefive_lib.models import build_model
 from gimefive_lib.models.prediction import predict_proba
 from gimefive_lib.training import distributed as dist_utils
 from gimefive_lib.training.augment import augment_batch
-from gimefive_lib.training.checkpoint import load_weights_into, read_checkpoint, remove_stale_temp_files, save_atomic
+from gimefive_lib.training.checkpoint import (
+    link_atomic,
+    load_weights_into,
+    read_checkpoint,
+    remove_stale_temp_files,
+    save_atomic,
+)
 from gimefive_lib.training.config import TrainConfig
 
 HISTORY_FIELDS = [
@@ -347,7 +353,8 @@ class Trainer:
         """Record the epoch; on rank 0 write best.pt (if improved), last.pt and history.csv, and print a line.
 
         Only an unfinished run's ``last.pt`` keeps the optimiser, schedule, RNG and averaging state: ``best.pt``
-        and a finished run's ``last.pt`` hold the weights and the bookkeeping (a third of the bytes with AdamW).
+        and a finished run's ``last.pt`` hold the weights and the bookkeeping (a third of the bytes with AdamW),
+        and are one file on disk when the last epoch was the best.
         """
         self.history.append(row)
         accuracy = row["val_accuracy"]
@@ -372,10 +379,14 @@ class Trainer:
         }
         if run.averaged is not None:
             state |= {"trained_model": self.model.state_dict(), "averaged": run.averaged.state_dict()}
+        best, last = self.out_dir / "best.pt", self.out_dir / "last.pt"
         if improved:
-            save_atomic(_without(state, RESUME_ONLY), self.out_dir / "best.pt")
+            save_atomic(_without(state, RESUME_ONLY), best)
         finished = row["epoch"] >= self.config.epochs or 0 < self.config.patience <= run.bad_epochs
-        save_atomic(_without(state, RESUME_ONLY) if finished else state, self.out_dir / "last.pt")
+        if finished and improved:
+            link_atomic(best, last)  # the same bytes: one copy on disk
+        else:
+            save_atomic(_without(state, RESUME_ONLY) if finished else state, last)
         self._write_history()
         print(_epoch_line(row, self.config.epochs), flush=True)
 
