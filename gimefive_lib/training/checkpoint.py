@@ -47,6 +47,14 @@ def save_atomic(state: dict, path: str | Path) -> Path:
     return path
 
 
+RESUME_ONLY: tuple[str, ...] = ("optimizer", "scheduler", "scaler", "rng", "averaged")  # read by a resume only
+
+
+def without_resume_state(state: dict) -> dict:
+    """A training state without what only resuming it reads: the weights and bookkeeping a finished run keeps."""
+    return {key: value for key, value in state.items() if key not in RESUME_ONLY}
+
+
 def link_atomic(source: str | Path, path: str | Path) -> Path:
     """Make ``path`` a hard link to ``source`` (one copy on disk), replacing ``path`` atomically; where the file
     system has no hard links, copy the bytes instead."""

@@ -21,15 +21,10 @@ from gimefive_lib.data.preprocess import IMAGENET_MEAN, IMAGENET_STD
 from gimefive_lib.devices import autocast, autocast_dtype, select_device, use_channels_last
 from gimefive_lib.models import build_model
 from gimefive_lib.models.prediction import predict_proba
+from gimefive_lib.training import checkpoint
 from gimefive_lib.training import distributed as dist_utils
 from gimefive_lib.training.augment import augment_batch
-from gimefive_lib.training.checkpoint import (
-    link_atomic,
-    load_weights_into,
-    read_checkpoint,
-    remove_stale_temp_files,
-    save_atomic,
-)
+from gimefive_lib.training.checkpoint import load_weights_into, read_checkpoint, remove_stale_temp_files, save_atomic
 from gimefive_lib.training.config import TrainConfig
 
 HISTORY_FIELDS = [
@@ -129,13 +124,6 @@ def _epoch_line(row: dict, epochs: int) -> str:
         f"val_loss {number(row['val_loss'])} val_acc {number(row['val_accuracy'])} "
         f"({row['images_per_second']:.0f} img/s)"
     )
-
-
-RESUME_ONLY: tuple[str, ...] = ("optimizer", "scheduler", "scaler", "rng", "averaged")  # what only a resume reads
-
-
-def _without(state: dict, keys: tuple[str, ...]) -> dict:
-    return {k: v for k, v in state.items() if k not in keys}
 
 
 class Trainer:
@@ -381,12 +369,12 @@ class Trainer:
             state |= {"trained_model": self.model.state_dict(), "averaged": run.averaged.state_dict()}
         best, last = self.out_dir / "best.pt", self.out_dir / "last.pt"
         if improved:
-            save_atomic(_without(state, RESUME_ONLY), best)
+            save_atomic(checkpoint.without_resume_state(state), best)
         finished = row["epoch"] >= self.config.epochs or 0 < self.config.patience <= run.bad_epochs
         if finished and improved:
-            link_atomic(best, last)  # the same bytes: one copy on disk
+            checkpoint.link_atomic(best, last)  # the same bytes: one copy on disk
         else:
-            save_atomic(_without(state, RESUME_ONLY) if finished else state, last)
+            save_atomic(checkpoint.without_resume_state(state) if finished else state, last)
         self._write_history()
         print(_epoch_line(row, self.config.epochs), flush=True)
 
