@@ -1,0 +1,34 @@
+"""bench/synthetic_transfer.py's figures: per-class accuracy over the classes present, and where predictions go."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "synthetic_transfer.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("synthetic_transfer", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_transfer_figures_count_where_the_predictions_go(bench):
+    labels, predictions = np.array([0, 0, 1, 1, 5, 5]), np.array([0, 5, 5, 1, 5, 5])
+    figures = bench.transfer_figures(predictions, labels)
+    assert figures["per_class"] == {"happiness": 0.5, "surprise": 0.5, "fear": 1.0}  # absent classes left out
+    assert figures["mean_per_class"] == pytest.approx(2 / 3)
+    assert figures["predicted"] == {"happiness": 1, "surprise": 1, "sadness": 0, "anger": 0, "disgust": 0, "fear": 4}
+
+
+def test_the_real_face_subset_is_balanced_and_fixed(bench):
+    labels = np.repeat(np.arange(6), [50, 3, 20, 20, 20, 20])
+    chosen = bench.balanced_subset(labels, 10)
+    assert np.bincount(labels[chosen]).tolist() == [10, 3, 10, 10, 10, 10]
+    assert np.array_equal(chosen, bench.balanced_subset(labels, 10)) and np.all(np.diff(chosen) > 0)
