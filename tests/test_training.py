@@ -115,6 +115,7 @@ def test_a_refit_without_validation_keeps_its_last_epoch(tmp_path, tiny_split):
     assert best["epoch"] == last["epoch"] == 2
     assert all(torch.equal(best["model"][k], v) for k, v in last["model"].items())
     assert best["faces"] == {"train": len(train), "val": 0}
+    assert (tmp_path / "run" / "last.pt").samefile(tmp_path / "run" / "best.pt")  # a refit's last epoch is its result
 
 
 def test_early_stopping_without_validation_is_refused(tmp_path, tiny_split):
@@ -333,8 +334,8 @@ def test_only_an_unfinished_run_keeps_the_optimiser_state_on_disk(tmp_path, tiny
     assert finished["epoch"] == 2 and not {"optimizer", "scheduler", "scaler", "rng", "averaged"} & set(finished)
     assert run_finished(tmp_path / "run")
     weight_bytes = sum(v.numel() * v.element_size() for v in finished["model"].values())
-    if finished["best_val_accuracy"] == finished["history"][-1]["val_accuracy"]:  # the last epoch was the best
-        assert last_path.samefile(tmp_path / "run" / "best.pt")
+    last_was_best = finished["best_val_accuracy"] == finished["history"][-1]["val_accuracy"]
+    assert last_path.samefile(tmp_path / "run" / "best.pt") == last_was_best  # one file exactly when they agree
     assert unfinished_bytes > 2.5 * weight_bytes and last_path.stat().st_size < 1.2 * weight_bytes  # AdamW: 2 moments
 
 

@@ -103,6 +103,12 @@ def read_checkpoint(path: str | Path, mmap: bool = False) -> dict:
     return state
 
 
+def ended_after(epoch: int, bad_epochs: int, epochs: int, patience: int) -> bool:
+    """Whether a run of ``epochs`` epochs (early stopping after ``patience`` epochs without improvement, 0 = off)
+    ends after ``epoch``, with ``bad_epochs`` epochs since its last improvement."""
+    return epoch >= epochs or 0 < patience <= bad_epochs
+
+
 def run_finished(run_dir: str | Path) -> bool:
     """Whether the run in ``run_dir`` ended: its ``last.pt`` reached the configured epochs or stopped early.
 
@@ -113,8 +119,7 @@ def run_finished(run_dir: str | Path) -> bool:
         return False
     state = read_checkpoint(last, mmap=True)
     config = state["config"]
-    patience = config.get("patience", 0)
-    return state["epoch"] >= config["epochs"] or (patience > 0 and state["bad_epochs"] >= patience)
+    return ended_after(state["epoch"], state["bad_epochs"], config["epochs"], config.get("patience", 0))
 
 
 def was_refitted(state: dict) -> bool:

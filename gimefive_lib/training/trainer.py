@@ -370,7 +370,7 @@ class Trainer:
         best, last = self.out_dir / "best.pt", self.out_dir / "last.pt"
         if improved:
             save_atomic(checkpoint.without_resume_state(state), best)
-        finished = row["epoch"] >= self.config.epochs or 0 < self.config.patience <= run.bad_epochs
+        finished = checkpoint.ended_after(row["epoch"], run.bad_epochs, self.config.epochs, self.config.patience)
         if finished and improved:
             checkpoint.link_atomic(best, last)  # the same bytes: one copy on disk
         else:
