@@ -10,8 +10,13 @@ import pandas as pd
 import pytest
 
 from gimefive_lib.cli import build_parser, main
-from gimefive_lib.cli.compare import comparison_splits, plain_values
-from gimefive_lib.evaluation.comparison import accuracy_by_budget, measured_comparison, measured_comparison_path
+from gimefive_lib.cli.compare import comparison_splits
+from gimefive_lib.evaluation.comparison import (
+    accuracy_by_budget,
+    measured_comparison,
+    measured_comparison_path,
+    plain_values,
+)
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import MODEL_NAMES
 

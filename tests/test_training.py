@@ -314,8 +314,8 @@ def test_an_exercise_run_is_a_short_smoke_test_in_fast_mode_and_loads_when_finis
     run = exercise_run(config, train, val, fast)
     assert [row["epoch"] for row in run.history] == [1, 2, 3]
     saved = read_checkpoint(run.out_dir / "last.pt")
-    assert run.out_dir == tmp_path / "run-smoke" and saved["faces"] == {
-        "train": len(range(0, len(train), 2)), "val": len(val)}
+    assert run.out_dir == tmp_path / "run-exercise" and saved["faces"] == {
+        "train": len(range(0, len(train), 2)), "val": len(range(0, len(val), 2))}
     assert config.flip_tta and saved["config"]["flip_tta"] is False  # no flip averaging in a smoke run
     again = exercise_run(config, train, val, fast, on_epoch=lambda row: pytest.fail("a finished run trained again"))
     assert again.history == run.history

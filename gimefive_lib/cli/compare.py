@@ -8,15 +8,19 @@ import argparse
 import json
 from pathlib import Path
 
-import pandas as pd
-
 from gimefive_lib.cli import options
 from gimefive_lib.cli.arguments import add_dataset_arguments, load_faces
 from gimefive_lib.cli.train import add_training_arguments, config_from_args
 from gimefive_lib.data.datasets.base import SplitNotFound
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import hold_out, train_val_split
-from gimefive_lib.evaluation.comparison import REFERENCE, comparison_table, per_class_table, train_and_evaluate
+from gimefive_lib.evaluation.comparison import (
+    REFERENCE,
+    comparison_report,
+    comparison_table,
+    train_and_evaluate,
+    write_comparison,
+)
 from gimefive_lib.models import MODEL_NAMES
 
 
@@ -56,12 +60,6 @@ def comparison_splits(args: argparse.Namespace) -> tuple[FaceSet, FaceSet, FaceS
     return train, val, test
 
 
-def plain_values(frame: pd.DataFrame, orient: str) -> list | dict:
-    """The frame as JSON-ready Python values at full precision, NaN as None (``DataFrame.to_json`` keeps 10
-    decimals, which turned McNemar p-values such as 1.4e-15 into 0)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient=orient)
-
-
 def run(args: argparse.Namespace) -> int:
     """Train (or load) every model, evaluate it on the three splits, write and print the comparison."""
     train, val, test = comparison_splits(args)
@@ -70,20 +68,10 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     results = train_and_evaluate(args.models, config, train, val, test, args.out)
     table = comparison_table(results, test)
-    protocol = {key: value for key, value in config.to_dict().items() if key not in ("model", "out_dir", "progress")}
-    report = {
-        "test_split": test.name,
-        "n": {"train": len(train), "val": len(val), "test": len(test)},
-        "protocol": protocol,
-        "table": plain_values(table.reset_index(), "records"),
-        "per_class_accuracy": plain_values(per_class_table(results), "index"),
-        "confusion_matrices": {name: r.reports["test"]["confusion_matrix"] for name, r in results.items()},
-    }
+    report = comparison_report(results, table, (train, val, test), config)
     written = [args.out / "comparison.csv"] + ([args.table] if args.table else [])
     for csv in written:
-        csv.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(csv)
-        csv.with_suffix(".json").write_text(json.dumps(report, indent=1))
+        write_comparison(table, report, csv)
     if args.json:
         print(json.dumps(report))
     else:

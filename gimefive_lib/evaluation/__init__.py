@@ -14,6 +14,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "comparison": [
             "accuracy_by_budget", "comparison_table", "measured_comparison", "per_class_table", "train_and_evaluate",
         ],
+        "comparison_by_mode": ["Comparison", "comparison_setup", "lesson_comparison"],
         "figures": ["accuracy_ci_figure", "confusion_matrices_figure", "confusion_matrix_axes", "per_class_heatmap"],
         "metrics": ["classification_report", "evaluate_model"],
         "paper": ["paper_table"],

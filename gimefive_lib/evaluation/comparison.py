@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import torch
 
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.evaluation.metrics import classification_report
-from gimefive_lib.evaluation.paper import paper_table
+from gimefive_lib.evaluation.paper import PAPER_ACCURACY, paper_table
 from gimefive_lib.evaluation.significance import bootstrap_accuracy_ci, mcnemar_test
 from gimefive_lib.models import count_flops, count_parameters
 from gimefive_lib.models.prediction import predict_labels
@@ -86,6 +88,55 @@ def per_class_table(results: dict[str, ModelResult], split: str = "test") -> pd.
     return pd.DataFrame({name: r.reports[split]["per_class_accuracy"] for name, r in results.items()}).T
 
 
+def plain_values(frame: pd.DataFrame, orient: str) -> list | dict:
+    """The frame as JSON-ready Python values at full precision, NaN as None (``DataFrame.to_json`` keeps 10
+    decimals, which turned McNemar p-values such as 1.4e-15 into 0)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient=orient)
+
+
+def comparison_report(
+    results: dict[str, ModelResult], table: pd.DataFrame, splits: tuple[FaceSet, FaceSet, FaceSet],
+    config: TrainConfig, **extra,
+) -> dict:
+    """The whole comparison as JSON-ready values: test split, split sizes, protocol, table, per-class accuracy,
+    confusion matrices and each model's training time in minutes (the sum of its epochs); ``extra`` adds fields
+    (what the faces were made of)."""
+    train, val, test = splits
+    protocol = {key: value for key, value in config.to_dict().items() if key not in ("model", "out_dir", "progress")}
+    return {
+        "test_split": test.name,
+        "n": {"train": len(train), "val": len(val), "test": len(test)},
+        "protocol": protocol,
+        "table": plain_values(table.reset_index(), "records"),
+        "per_class_accuracy": plain_values(per_class_table(results), "index"),
+        "confusion_matrices": {name: r.reports["test"]["confusion_matrix"] for name, r in results.items()},
+        "train_minutes": {name: round(sum(row["seconds"] for row in r.history) / 60, 1) for name, r in results.items()},
+        **extra,
+    }
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` via a temp file in the same folder and a rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp's file is private (0600); a table is for everyone to read
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_comparison(table: pd.DataFrame, report: dict, csv: Path) -> None:
+    """The table to ``csv`` and the report beside it (``.json``), each written atomically."""
+    _write_text_atomic(csv, table.to_csv())
+    _write_text_atomic(csv.with_suffix(".json"), json.dumps(report, indent=1))
+
+
 def paper_test_accuracy(dataset: str) -> pd.Series:
     """The paper's test accuracy of each model on ``dataset``, as a fraction (``paper_test``)."""
     return paper_table(dataset)["paper_test"] / 100
@@ -99,15 +150,17 @@ def measured_comparison_path(dataset: str, epochs: int | None = None) -> Path:
 
 
 def measured_comparison(dataset: str = "rafdb", epochs: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """The comparison measured on a real dataset (committed with the project): the table beside the paper's test
-    accuracies, the per-class accuracies (models x emotions) and the whole report. ``epochs`` picks a further
-    training budget's table."""
+    """A comparison measured once and committed with the project (on a real dataset, or ``synthetic``): the table
+    (beside the paper's test accuracies where the paper has them), the per-class accuracies (models x emotions) and
+    the whole report. ``epochs`` picks a further training budget's table."""
     path = measured_comparison_path(dataset, epochs)
     if not path.exists():
         budget = f" --epochs {epochs}" if epochs else ""
         command = f"python -m gimefive_lib compare --dataset {dataset} --root DATA{budget} --table {path}"
         raise FileNotFoundError(f"{path}: not measured; {command} (with --holdout 0.2 where DATA has no test split)")
-    table = pd.read_csv(path, index_col="model").join(paper_test_accuracy(dataset))
+    table = pd.read_csv(path, index_col="model")
+    if dataset in PAPER_ACCURACY:
+        table = table.join(paper_test_accuracy(dataset))
     report = json.loads(path.with_suffix(".json").read_text())
     return table, pd.DataFrame(report["per_class_accuracy"]).T, report
 

@@ -52,7 +52,7 @@ SYNTHETIC_EPOCHS = {"fast": 10, "class": 3, "long": 15}
 REAL_EPOCHS = {"fast": 2, "class": 3, "long": 40}
 # Notebook 03's live comparison per mode: epochs per model and the stride that thins the train faces.
 COMPARISON_BUDGET = {"fast": (2, 2), "class": (2, 5), "long": (4, 1)}
-# An exercise's own training run outside long mode: at most this many epochs, on every n-th train face.
+# An exercise's own training run outside long mode: at most this many epochs, on every n-th train and validation face.
 EXERCISE_BUDGET = {"fast": (3, 2), "class": (2, 5)}
 
 
@@ -169,19 +169,20 @@ def exercise_run(
 ) -> Trainer:
     """Train (or resume, or just load) an exercise's run of ``config``; returns the Trainer (``history``, ``out_dir``).
 
-    Outside long mode it is short: in fast mode a smoke test of at most 3 epochs on every other training face, in
-    class mode at most 2 epochs on every 5th (under 25 s on 2 CPU cores), validated without flip averaging (which
-    would double each validation), in ``<out_dir>-smoke`` (so that a long run of the same folder is never resumed
-    with other settings).
+    Outside long mode it is short: in fast mode a smoke test of at most 3 epochs on every other training and
+    validation face, in class mode at most 2 epochs on every 5th (about 15-20 s on 2 CPU cores), validated without
+    flip averaging (which would double each validation), in ``<out_dir>-exercise`` (so that a long run of the same
+    folder is never resumed with other settings).
     """
     settings = settings or get_settings()
     config = replace(config, progress=False)
     if settings.mode != "long":
         epochs, stride = EXERCISE_BUDGET[settings.mode]
         config = replace(
-            config, epochs=min(config.epochs, epochs), flip_tta=False, out_dir=f"{config.out_dir}-smoke"
+            config, epochs=min(config.epochs, epochs), flip_tta=False, out_dir=f"{config.out_dir}-exercise"
         )
         train = train.subset(range(0, len(train), stride))
+        val = None if val is None else val.subset(range(0, len(val), stride))
     trainer = Trainer(config, on_epoch=on_epoch)
     trainer.fit(train, val, resume=True)
     return trainer
