@@ -104,7 +104,7 @@ def test_the_shipped_rafdb_comparisons_are_complete_beside_the_paper_and_agree_w
 
 
 def test_a_comparison_not_measured_names_the_command_that_measures_it(tmp_path, monkeypatch):
-    monkeypatch.setattr("gimefive_lib.evaluation.comparison.PROJECT_DIR", tmp_path)
+    monkeypatch.setattr("gimefive_lib.evaluation.comparison.MEASURED_DIR", tmp_path / "measured")
     with pytest.raises(FileNotFoundError, match="gimefive_lib compare --dataset fer2013"):
         measured_comparison("fer2013")
     with pytest.raises(FileNotFoundError, match="--dataset rafdb --root DATA --epochs 24 --table"):
@@ -119,7 +119,7 @@ def test_the_shipped_rafdb_comparisons_after_8_24_and_120_epochs_share_their_tes
 
 
 def test_comparisons_on_different_test_faces_are_not_put_side_by_side(tmp_path, monkeypatch):
-    monkeypatch.setattr("gimefive_lib.evaluation.comparison.PROJECT_DIR", tmp_path)
+    monkeypatch.setattr("gimefive_lib.evaluation.comparison.MEASURED_DIR", tmp_path / "measured")
     for epochs, n_test in ((None, 100), (24, 120)):
         path = measured_comparison_path("rafdb", epochs)
         path.parent.mkdir(exist_ok=True)

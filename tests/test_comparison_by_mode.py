@@ -42,8 +42,9 @@ def test_class_mode_shows_the_committed_long_budget_comparison_of_every_model(tm
     assert "paper_test" not in comparison.table  # the paper scored no synthetic faces
 
 
-def test_long_mode_writes_the_table_that_class_mode_then_shows(tmp_path, tiny_data, monkeypatch):
-    monkeypatch.setattr("gimefive_lib.evaluation.comparison.PROJECT_DIR", tmp_path)
+def test_long_mode_writes_the_table_that_class_mode_shows_once_it_ships(tmp_path, tiny_data, monkeypatch):
+    # the package's folder of measured tables, here the folder long mode writes into (as if copied there)
+    monkeypatch.setattr("gimefive_lib.evaluation.comparison.MEASURED_DIR", tmp_path / "figures")
     monkeypatch.setattr(lesson, "comparison_budget", lambda settings: (1, 2))
     long = Settings(runs_dir=tmp_path / "runs", figures_dir=tmp_path / "figures", long=True, device="cpu")
     trained = lesson.lesson_comparison(MODELS, tiny_data, long)
@@ -62,7 +63,7 @@ def test_long_mode_writes_the_table_that_class_mode_then_shows(tmp_path, tiny_da
 
 def test_a_measurement_of_other_faces_is_not_shown_class_mode_trains_instead(tmp_path, tiny_data, monkeypatch,
                                                                              capsys):
-    monkeypatch.setattr("gimefive_lib.evaluation.comparison.PROJECT_DIR", tmp_path)
+    monkeypatch.setattr("gimefive_lib.evaluation.comparison.MEASURED_DIR", tmp_path / "figures")
     monkeypatch.setattr(lesson, "comparison_budget", lambda settings: (1, 2))
     long = Settings(runs_dir=tmp_path / "runs", figures_dir=tmp_path / "figures", long=True, device="cpu")
     lesson.lesson_comparison(MODELS, tiny_data, long)

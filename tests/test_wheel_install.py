@@ -48,14 +48,16 @@ def installed(tmp_path_factory) -> Path:
     return python
 
 
-def test_the_wheel_carries_the_weights_and_the_widget_javascript(installed, tmp_path):
+def test_the_wheel_carries_the_weights_the_widget_javascript_and_the_measured_tables(installed, tmp_path):
     code = ("import gimefive_lib, pathlib; from gimefive_lib.settings import SHIPPED_CHECKPOINT, PROJECT_DIR; "
             "package = pathlib.Path(gimefive_lib.__file__).parent; "
             "print(package); print(SHIPPED_CHECKPOINT.stat().st_size); "
-            "print((package / 'video' / 'webcam.js').is_file()); print(PROJECT_DIR)")
-    package, weights, script, project = _run([str(installed), "-c", code], cwd=tmp_path).split()
+            "print((package / 'video' / 'webcam.js').is_file()); print(PROJECT_DIR); "
+            "print(len(list((package / 'evaluation' / 'measured').glob('03_baseline_comparison_*.json'))))")
+    package, weights, script, project, tables = _run([str(installed), "-c", code], cwd=tmp_path).split()
     assert Path(package).is_relative_to(installed.parent.parent) and "site-packages" in package
     assert int(weights) > 10_000_000 and script == "True"
+    assert int(tables) == 4  # notebook 03's measured comparisons (RAF-DB after 8, 24 and 120 epochs; synthetic)
     assert Path(project) == tmp_path  # an installed suite writes runs and figures under the working folder
     assert "usage: python -m gimefive_lib" in _run([str(installed), "-m", "gimefive_lib", "--help"], cwd=tmp_path)
 

@@ -19,11 +19,12 @@ from gimefive_lib.evaluation.significance import bootstrap_accuracy_ci, mcnemar_
 from gimefive_lib.models import count_flops, count_parameters
 from gimefive_lib.models.prediction import predict_labels
 from gimefive_lib.models.profiling import images_per_second, latency_ms
-from gimefive_lib.settings import PROJECT_DIR
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.recipes import load_or_train
 
 REFERENCE = "gimefive"
+# Comparisons measured once (hours of training) and shipped with the package: notebook 03 shows them.
+MEASURED_DIR = Path(__file__).resolve().parent / "measured"
 
 
 @dataclass
@@ -143,10 +144,11 @@ def paper_test_accuracy(dataset: str) -> pd.Series:
 
 
 def measured_comparison_path(dataset: str, epochs: int | None = None) -> Path:
-    """Where a comparison measured on real data is kept: ``figures/03_baseline_comparison_<dataset>.csv``, or
-    ``figures/03_baseline_comparison_<dataset>_<epochs>epochs.csv`` for a further training budget."""
+    """Where a comparison measured once is kept, inside the package (so that a wheel, on Colab too, carries it):
+    ``measured/03_baseline_comparison_<dataset>.csv``, or ``..._<dataset>_<epochs>epochs.csv`` for a further
+    training budget."""
     budget = f"_{epochs}epochs" if epochs else ""
-    return PROJECT_DIR / "figures" / f"03_baseline_comparison_{dataset}{budget}.csv"
+    return MEASURED_DIR / f"03_baseline_comparison_{dataset}{budget}.csv"
 
 
 def measured_comparison(dataset: str = "rafdb", epochs: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:

@@ -52,7 +52,7 @@ def comparison_setup(settings: Settings, data: DatasetSplits) -> tuple[TrainConf
 
 
 def measured_synthetic_comparison(settings: Settings) -> Comparison | None:
-    """The long-budget comparison on the synthetic faces committed with the project, or None when it is missing or was
+    """The long-budget comparison on the synthetic faces shipped with the package, or None when it is missing or was
     measured on other faces than these settings make (another generator, size or seed)."""
     try:
         table, per_class, report = measured_comparison(SYNTHETIC, MEASURED_EPOCHS)
@@ -68,9 +68,9 @@ def measured_synthetic_comparison(settings: Settings) -> Comparison | None:
 
 
 def lesson_comparison(names: list[str], data: DatasetSplits, settings: Settings) -> Comparison:
-    """Notebook 03's comparison of ``names``. Class mode on the synthetic faces shows the committed long-budget
-    measurement; fast mode, long mode and real data train every model with the mode's budget (long mode on the
-    synthetic faces also writes the table that class mode shows, into ``settings.figures_dir``)."""
+    """Notebook 03's comparison of ``names``. Class mode on the synthetic faces shows the long-budget measurement
+    shipped in the package; fast mode, long mode and real data train every model with the mode's budget (long mode
+    on the synthetic faces also writes that table anew, into ``settings.figures_dir``)."""
     synthetic = not settings.uses_real_data
     if settings.mode == "class" and synthetic:
         measured = measured_synthetic_comparison(settings)
@@ -87,5 +87,5 @@ def lesson_comparison(names: list[str], data: DatasetSplits, settings: Settings)
     if settings.mode == "long" and synthetic:
         written = settings.figures_dir / measured_comparison_path(SYNTHETIC, MEASURED_EPOCHS).name
         write_comparison(table, report, written)
-        source += f", written to {written}"
+        source += f", written to {written} (class mode shows the copy in {measured_comparison_path(SYNTHETIC).parent})"
     return Comparison(table, per_class_table(results), report["confusion_matrices"], report, source)
