@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,10 @@ def test_compare_writes_the_table_and_reloads_the_trained_models(tmp_path, capsy
     assert report == json.loads((out / "comparison.json").read_text())
     assert (tmp_path / "figures" / "table.csv").read_text() == (out / "comparison.csv").read_text()
     assert report == json.loads((tmp_path / "figures" / "table.json").read_text())
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["table.csv", "table.json"]  # no temp file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "figures" / "table.csv").stat().st_mode & 0o777 == 0o666 & ~umask  # not private like mkstemp's
     assert report["n"] == {"train": 108, "val": 12, "test": 60}
     assert report["protocol"]["epochs"] == 1 and report["protocol"]["batch_size"] == 32
     for matrix in report["confusion_matrices"].values():

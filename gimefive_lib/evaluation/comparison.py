@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -117,18 +117,16 @@ def comparison_report(
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` via a temp file in the same folder and a rename: never a half-written file."""
+    """Write ``text`` via a new temp file beside ``path`` and a rename: never a half-written file. The temp file is
+    opened exclusively under a random name rather than by ``mkstemp``, so it gets the usual permissions."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with os.fdopen(handle, "w") as f:
+        with temp.open("x") as f:
             f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp's file is private (0600); a table is for everyone to read
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 
