@@ -15,6 +15,7 @@ from gimefive_lib.data.detection import (
     ScaledHaarDetector,
     centred_square,
     face_square,
+    inside_share,
     iou,
     largest_face_crop,
     make_detector,
@@ -22,7 +23,7 @@ from gimefive_lib.data.detection import (
     plausible_keypoints,
     square_box,
 )
-from gimefive_lib.data.scenes import astronaut_faces, face_clip, face_scene, place_face
+from gimefive_lib.data.scenes import ASTRONAUT_FACE, astronaut_faces, face_clip, face_scene, place_face
 
 
 def test_square_box_is_square_padded_raised_and_inside_the_image():
@@ -32,6 +33,14 @@ def test_square_box_is_square_padded_raised_and_inside_the_image():
     edge = square_box(Box(600, 440, 60, 60), 0.2, 640, 480)
     assert edge.w == edge.h == 84 and edge.x + edge.w == 640 and edge.y + edge.h == 480
     assert square_box(Box(0, 0, 600, 600), 0.0, 640, 480) == Box(60, 0, 480, 480)  # as big as the image allows
+
+
+def test_inside_share_is_the_part_of_a_box_inside_another():
+    outer = Box(0, 0, 100, 100)
+    assert inside_share(Box(10, 10, 20, 20), outer) == 1.0
+    assert inside_share(Box(90, 0, 20, 10), outer) == 0.5
+    assert inside_share(outer, Box(10, 10, 20, 20)) == 0.04
+    assert inside_share(Box(200, 0, 10, 10), outer) == 0.0
 
 
 def test_make_detector_defaults_to_blazeface_and_knows_haar():
@@ -118,14 +127,44 @@ def test_centred_square_may_leave_the_frame_and_the_model_sees_black_there():
     assert (crop[:, 40:] == 0).all()
 
 
-def test_faces_at_the_frame_edges_are_confirmed():
+@pytest.mark.parametrize("min_presence", [0.9, None], ids=["presence-first", "views-only"])
+def test_faces_at_the_frame_edges_are_confirmed(min_presence):
     """Confirmation views are centred on the candidate: moved inside the frame, they put a face at the frame's
-    edge near their own edge, where BlazeFace misses it (a face at the bottom of the four-face clip was lost)."""
+    edge near their own edge, where BlazeFace misses it (a face at the bottom of the four-face clip was lost).
+    Checked with the face mesh's presence score first (the default) and with BlazeFace's own views alone."""
     pytest.importorskip("mediapipe")
-    detector = make_detector()
+    detector = MediaPipeFaceDetector(min_presence=min_presence)
     face = astronaut_faces(1).images[0]
     for box in (Box(250, 330, 150, 150), Box(0, 0, 140, 140), Box(500, 200, 140, 140)):
         frame = np.full((480, 640, 3), 90, np.uint8)
         place_face(frame, face, box, np.random.default_rng(0), rotation=0.0, lighting=0.0)
         squares = [face_square(detector, found, 640, 480) for found in detector.detect(frame)]
         assert any(iou(square, box) >= 0.5 for square in squares), box
+
+
+def test_face_presence_tells_a_face_from_texture_and_rejects_bad_input():
+    pytest.importorskip("mediapipe")
+    from skimage import data as skdata
+
+    from gimefive_lib.data.face_presence import FacePresence
+
+    presence = FacePresence()
+    photo = skdata.astronaut()
+    face = padded_crop(photo, centred_square(ASTRONAUT_FACE, 1.5))
+    assert presence(face) > 0.9
+    assert presence(np.ascontiguousarray(photo[300:500, 300:500])) < 0.1  # her suit and the flag, no face
+    assert presence(np.full((192, 192, 3), 128, np.uint8)) < 0.1
+    with pytest.raises(ValueError, match="uint8 RGB"):
+        presence(face[..., 0])
+
+
+def test_a_candidate_the_face_mesh_calls_a_face_needs_no_confirming_views(monkeypatch):
+    """With the presence score on (the default), a face is kept even when BlazeFace's multi-view confirmation
+    would reject it; with it off, the confirmation alone decides."""
+    pytest.importorskip("mediapipe")
+    monkeypatch.setattr(MediaPipeFaceDetector, "_confirm", lambda self, rgb, box: None)
+    frame, (truth,) = face_scene(astronaut_faces(1).images, np.random.default_rng(3), sizes=(160, 160))
+    with_presence = MediaPipeFaceDetector()
+    squares = [face_square(with_presence, box, 640, 480) for box in with_presence.detect(frame)]
+    assert len(squares) == 1 and iou(squares[0], truth) >= 0.5
+    assert MediaPipeFaceDetector(min_presence=None).detect(frame) == []

@@ -16,7 +16,17 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from gimefive_lib.data.boxes import Box, centred_square, iou, nms, padded_crop, square_box, tile_starts
+from gimefive_lib.data.boxes import (
+    Box,
+    centred_square,
+    inside_share,
+    iou,
+    nms,
+    padded_crop,
+    square_box,
+    tile_starts,
+)
+from gimefive_lib.data.face_presence import FacePresence
 from gimefive_lib.data.preprocess import FACE_SIZE, resize_face, to_gray
 
 HAAR_CASCADE = Path(cv2.data.haarcascades) / "haarcascade_frontalface_default.xml"
@@ -157,6 +167,15 @@ def _masked(rgb: np.ndarray, box: Box, others: list[Box], grow: float = 1.2) -> 
     return out
 
 
+def _upright(rgb: np.ndarray, box: Box, scale: float, tilt: float) -> np.ndarray:
+    """The square ``scale`` times ``box`` centred on it, turned by ``tilt`` degrees (black beyond the frame)."""
+    wide = padded_crop(rgb, centred_square(box, scale * 1.5))
+    side = wide.shape[1]
+    turned = cv2.warpAffine(wide, cv2.getRotationMatrix2D((side / 2, side / 2), tilt, 1.0), (side, side))
+    margin = round(side / 6)
+    return np.ascontiguousarray(turned[margin : side - margin, margin : side - margin])
+
+
 def plausible_keypoints(points: np.ndarray, box: Box) -> bool:
     """Whether BlazeFace's keypoints (eyes, nose tip, mouth, ...) are placed like an upright face's in ``box``: eyes
     a third to 0.6 of the box apart and within 25 degrees of level, the nose 0.15-0.95 eye distances below them
@@ -177,18 +196,21 @@ class MediaPipeFaceDetector:
 
     The short-range model sees a 128 x 128 copy of its input and finds faces that fill about a third of it, so a
     640 x 480 frame is searched whole and in overlapping tiles of 320 and 213 px (faces from about 64 px up).
-    Candidates scoring ``candidate`` or more are confirmed, strongest first, by running the model again on squares
-    1.5 to 3 times their size centred on them, black beyond the frame (a view moved inside the frame instead put
-    faces at the frame's edge near its own, where the model often missed them), with the other candidates of the
-    frame blanked out (:func:`_masked`: a face a few pixels away was otherwise blended into the box or won over
-    it). A true face is seen well at a few neighbouring scales, not the same ones for every face, so its three
-    best views must score ``min_confidence`` on average (``sure`` when the mean over all views is under
-    ``min_mean``), and ``min_plausible`` views must place the keypoints like a face's (:func:`plausible_keypoints`;
-    ``small_plausible`` for boxes under ``small_face`` px, where texture mimics faces most). On
-    ``bench/face_detection.py``'s frames (seeds 0 and 1, on which the thresholds were set) this finds 97 % of the
-    faces of 64 px and more with 0.5 false faces per 100 empty frames (95 % and 0-0.5 with three views and their
-    mean score); on seeds 2, 3 and 4, not used to set them, 95.2 %, 95.6 % and 94.5 % with 1.5, 1.5 and 1.0 false
-    faces per 100 empty frames.
+    Candidates scoring ``candidate`` or more are confirmed, strongest first. First by a second model: the face
+    mesh's face-presence score (:class:`~gimefive_lib.data.face_presence.FacePresence`) of the square 1.5 (or
+    1.8) times the candidate must reach ``min_presence`` (``None`` turns this off). A candidate it does not pass
+    is seen again by BlazeFace in squares 1.5 to 3 times its size centred on it, black beyond the frame (a view
+    moved inside the frame instead put faces at the frame's edge near its own, where the model often missed
+    them), with the other candidates of the frame blanked out (:func:`_masked`: a face a few pixels away was
+    otherwise blended into the box or won over it). A true face is seen well at a few neighbouring scales, not
+    the same ones for every face, so its three best views must score ``min_confidence`` on average (``sure``
+    when the mean over all views is under ``min_mean``), and ``min_plausible`` views must place the keypoints
+    like a face's (:func:`plausible_keypoints`; ``small_plausible`` for boxes under ``small_face`` px, where
+    texture mimics faces most). A face lying mostly inside a larger one (a part of it) is dropped.
+    On ``bench/face_detection.py``'s frames (2026-12-07) this finds 97.1 %, 97.6 %, 96.0 %, 97.0 % and 96.0 %
+    of the faces of 64 px and more for seeds 0-4, with 0.5, 0, 1.0, 0.5 and 1.0 false faces per 100 empty
+    frames. The views' thresholds were set on seeds 0 and 1 and the presence threshold on seed 2; without the
+    presence score seeds 2-4 gave 95.2 %, 95.6 % and 94.5 % with 1.5, 1.5 and 1.0 false faces.
     :meth:`detect_near` only looks again around faces already known (one or two model calls per face), for
     tracking between full scans.
 
@@ -206,11 +228,12 @@ class MediaPipeFaceDetector:
         candidate: float = 0.45,
         tiles: tuple[tuple[int, int], ...] = ((320, 160), (213, 110)),
         verify_scales: tuple[float, ...] = (1.5, 1.75, 2.0, 2.3, 2.6, 3.0),
-        min_plausible: int = 3,
+        min_plausible: int = 4,
         small_face: int = 56,
         small_plausible: int = 5,
         min_mean: float = 0.4,
         sure: float = 0.62,
+        min_presence: float | None = 0.9,
     ) -> None:
         import mediapipe as mp  # optional and slow to import: loaded only when this detector is used
 
@@ -224,6 +247,8 @@ class MediaPipeFaceDetector:
         self.detector = mp.solutions.face_detection.FaceDetection(
             min_detection_confidence=0.2, model_selection=1 if full_range else 0  # its blending wants the weak ones
         )
+        self.min_presence = min_presence
+        self.presence = FacePresence() if min_presence is not None else None
 
     def _run(self, rgb: np.ndarray, region: Box) -> list[tuple[float, Box, np.ndarray]]:
         """(score, box, 6 keypoints) in frame coordinates of the faces the model finds in ``region`` of a frame.
@@ -268,27 +293,52 @@ class MediaPipeFaceDetector:
         strongest first (one that overlaps a confirmed face, or nearly repeats a rejected one, is not tried)."""
         rgb = self._rgb(image)
         height, width = rgb.shape[:2]
-        found = [hit[:2] for hit in self._run(rgb, Box(0, 0, width, height))]
+        found = self._run(rgb, Box(0, 0, width, height))
         for tile, stride in self.tiles:
             if tile >= max(width, height):
                 continue
             for y in tile_starts(height, tile, stride):
                 for x in tile_starts(width, tile, stride):
-                    found += [hit[:2] for hit in self._run(rgb, Box(x, y, min(tile, width), min(tile, height)))]
-        strong = [box for _, box in nms([pair for pair in found if pair[0] >= self.candidate])]
+                    found += self._run(rgb, Box(x, y, min(tile, width), min(tile, height)))
+        strong = [box for _, box in nms([(score, box) for score, box, _ in found if score >= self.candidate])]
         faces: list[Box] = []
         rejected: list[Box] = []
-        for score, box in sorted(found, key=lambda pair: -pair[0]):
+        for score, box, points in sorted(found, key=lambda hit: -hit[0]):
             if score < self.candidate:
                 break
             if any(iou(box, other) > 0.3 for other in faces) or any(iou(box, other) > 0.6 for other in rejected):
                 continue
-            face = self._confirm(_masked(rgb, box, strong), box)
+            view = _masked(rgb, box, strong)
+            face = self._present(view, box, points, strong) or self._confirm(view, box)
             if face is None:
                 rejected.append(box)
             elif all(iou(face, other) <= 0.3 for other in faces):
                 faces.append(face)
+        # A part of a large face (an eye and a cheek) can look like a small face to both models.
+        faces = [face for face in faces
+                 if not any(other.w > face.w and inside_share(face, other) > 0.5 for other in faces)]
         return sorted(faces, key=lambda b: b.w * b.h, reverse=True)
+
+    def _present(self, rgb: np.ndarray, box: Box, points: np.ndarray, others: list[Box]) -> Box | None:
+        """The candidate's box, placed again by BlazeFace in one view twice its size, when the face mesh's
+        presence score (:class:`FacePresence`) reaches ``min_presence`` on the square 1.5 times it (the face
+        mesh's own framing) or 1.8 times it, as it is or turned upright by the eyes' tilt when that exceeds 8
+        degrees; else None. The wider square is skipped when it takes in part of another candidate (``others``):
+        a neighbouring face would then vouch for this one."""
+        if self.presence is None:
+            return None
+        tilt = float(np.degrees(np.arctan2(points[1][1] - points[0][1], points[1][0] - points[0][0])))
+        for scale in (1.5, 1.8):
+            square = centred_square(box, scale)
+            if scale > 1.5 and any(iou(square, other) > 0 for other in others if iou(other, box) < 0.3):
+                break
+            crops = [padded_crop(rgb, square)]
+            if abs(tilt) > 8:
+                crops.append(_upright(rgb, box, scale, tilt))
+            if any(self.presence(crop) >= self.min_presence for crop in crops):
+                again = self._around(rgb, box, 2.0, self.candidate)
+                return again[1] if again is not None else box
+        return None
 
     def _confirm(self, rgb: np.ndarray, box: Box) -> Box | None:
         """The candidate's box seen again in squares ``verify_scales`` times its size, or None: its three best
