@@ -69,7 +69,7 @@ def test_no_import_of_the_suite_inside_a_function():
 def test_only_the_stages_and_the_shared_vocabulary_sit_at_the_top():
     top = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
     packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
-    assert top == {"labels", "settings", "devices"}
+    assert top == {"labels", "settings", "devices", "files"}
     assert packages == set(STAGES)
 
 

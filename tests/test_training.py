@@ -15,9 +15,10 @@ import pytest
 import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
+from gimefive_lib.files import link_atomic
 from gimefive_lib.settings import Settings
 from gimefive_lib.training.augment import AugmentConfig, augment_batch
-from gimefive_lib.training.checkpoint import link_atomic, load_model, read_checkpoint, run_finished, save_atomic
+from gimefive_lib.training.checkpoint import load_model, read_checkpoint, run_finished, save_atomic
 from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.recipes import exercise_run
 from gimefive_lib.training.trainer import Trainer

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from gimefive_lib.files import atomic_write, write_text_atomic
 from gimefive_lib.labels import NUM_CLASSES
 
 
@@ -76,14 +76,12 @@ class FaceSet:
 
     def save_entry(self, path: Path, meta: dict) -> None:
         """A cache entry: ``meta`` as ``path``'s ``.json``, then the arrays as ``path`` (an ``.npz``). The JSON goes
-        first, so an ``.npz`` in place means the entry is complete; temporary names carry the process id, so
-        processes filling the same cache at once (DDP ranks) do not collide."""
-        tmp_json = path.with_name(f"{path.stem}.{os.getpid()}.tmp.json")
-        tmp_json.write_text(json.dumps(meta))
-        tmp_json.replace(path.with_suffix(".json"))
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-        self.save(tmp)
-        tmp.replace(path)
+        first, so an ``.npz`` in place means the entry is complete; each is written whole or not at all
+        (:func:`~gimefive_lib.files.atomic_write`), so processes filling the same cache at once (DDP ranks) do not
+        collide."""
+        write_text_atomic(path.with_suffix(".json"), json.dumps(meta))
+        with atomic_write(path, "wb") as f:
+            self.save(f)
 
     @classmethod
     def load(cls, path, name: str = "faces", report: dict | None = None) -> FaceSet:

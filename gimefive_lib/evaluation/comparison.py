@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.evaluation.metrics import classification_report
 from gimefive_lib.evaluation.paper import PAPER_ACCURACY, paper_table
 from gimefive_lib.evaluation.significance import bootstrap_accuracy_ci, mcnemar_test
+from gimefive_lib.files import write_text_atomic
 from gimefive_lib.models import count_flops, count_parameters
 from gimefive_lib.models.prediction import predict_labels
 from gimefive_lib.models.profiling import images_per_second, latency_ms
@@ -116,24 +115,10 @@ def comparison_report(
     }
 
 
-def _write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` via a new temp file beside ``path`` and a rename: never a half-written file. The temp file is
-    opened exclusively under a random name rather than by ``mkstemp``, so it gets the usual permissions."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with temp.open("x") as f:
-            f.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
 def write_comparison(table: pd.DataFrame, report: dict, csv: Path) -> None:
     """The table to ``csv`` and the report beside it (``.json``), each written atomically."""
-    _write_text_atomic(csv, table.to_csv())
-    _write_text_atomic(csv.with_suffix(".json"), json.dumps(report, indent=1))
+    write_text_atomic(csv, table.to_csv())
+    write_text_atomic(csv.with_suffix(".json"), json.dumps(report, indent=1))
 
 
 def paper_test_accuracy(dataset: str) -> pd.Series:

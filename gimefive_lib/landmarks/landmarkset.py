@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from gimefive_lib.data.regions import check_layout
+from gimefive_lib.files import atomic_write, write_text_atomic
 from gimefive_lib.labels import NUM_CLASSES
 
 
@@ -58,11 +59,10 @@ class LandmarkSet:
     def save(self, path: str | Path) -> None:
         """Write the set to ``path`` (``.npz``) and its report next to it (``.json``), atomically."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.stem + ".tmp.npz")
-        np.savez(tmp, points=self.points, labels=self.labels, sources=np.array(self.sources, dtype=str))
-        path.with_suffix(".json").write_text(json.dumps({"layout": self.layout, "name": self.name, **self.report}))
-        tmp.replace(path)
+        with atomic_write(path, "wb") as f:
+            np.savez(f, points=self.points, labels=self.labels, sources=np.array(self.sources, dtype=str))
+        write_text_atomic(path.with_suffix(".json"), json.dumps({"layout": self.layout, "name": self.name,
+                                                                  **self.report}))
 
     @classmethod
     def load(cls, path: str | Path) -> LandmarkSet:

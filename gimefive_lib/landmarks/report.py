@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from gimefive_lib.data.regions import IBUG68, importance_by_region
+from gimefive_lib.files import write_text_atomic
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.landmarks.aucheck import check_ranking
 from gimefive_lib.landmarks.classifiers import INFERENCE_BATCH, INFERENCE_REPEATS
@@ -95,12 +96,7 @@ def study_report(study: LandmarkStudy, dataset: str) -> dict:
 
 def write_report(report: dict, path: str | Path) -> Path:
     """Write the report as indented JSON (atomically) and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(report, indent=2))
-    tmp.replace(path)
-    return path
+    return write_text_atomic(path, json.dumps(report, indent=2))
 
 
 def chosen_k_table(report: dict) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from gimefive_lib.files import atomic_write
 from gimefive_lib.notebook.runner import notebook_paths
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -60,8 +61,7 @@ def write_student_versions(output_dir: Path, notebooks: list[Path] | None = None
     for path in notebooks or notebook_paths():
         student, stubbed = student_notebook(nbformat.read(path, as_version=4))
         target = output_dir / path.name
-        temporary = target.with_name(f".{target.name}.tmp")
-        nbformat.write(student, temporary)
-        temporary.replace(target)
+        with atomic_write(target) as f:
+            nbformat.write(student, f)
         written.append((target, stubbed))
     return written

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -15,10 +12,12 @@ from torch import nn
 
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
+from gimefive_lib.files import atomic_write
 from gimefive_lib.models import build_model
 
 RUN_FILES: tuple[str, ...] = ("best.pt", "last.pt", "history.csv")  # what a training run writes in its folder
-_TEMP_FILE = re.compile(r".+\.[A-Za-z0-9_]{8}\.tmp")  # save_atomic's temp files: NAME.<8 random characters>.tmp
+# Temp files of atomic_write (.NAME.<8 hex digits>.tmp) and of earlier versions (NAME.<8 random characters>.tmp).
+_TEMP_FILE = re.compile(r".+\.[A-Za-z0-9_]{8}\.tmp")
 
 
 def remove_stale_temp_files(folder: str | Path) -> list[Path]:
@@ -32,19 +31,9 @@ def remove_stale_temp_files(folder: str | Path) -> list[Path]:
 
 def save_atomic(state: dict, path: str | Path) -> Path:
     """Write ``state`` with ``torch.save`` so that ``path`` is either the old or the new file, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(state, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_write(path, "wb", sync=True) as f:
+        torch.save(state, f)
+    return Path(path)
 
 
 RESUME_ONLY: tuple[str, ...] = ("optimizer", "scheduler", "scaler", "rng", "averaged")  # read by a resume only
@@ -53,23 +42,6 @@ RESUME_ONLY: tuple[str, ...] = ("optimizer", "scheduler", "scaler", "rng", "aver
 def without_resume_state(state: dict) -> dict:
     """A training state without what only resuming it reads: the weights and bookkeeping a finished run keeps."""
     return {key: value for key, value in state.items() if key not in RESUME_ONLY}
-
-
-def link_atomic(source: str | Path, path: str | Path) -> Path:
-    """Make ``path`` a hard link to ``source`` (one copy on disk), replacing ``path`` atomically; where the file
-    system has no hard links, copy the bytes instead."""
-    source, path = Path(source), Path(path)
-    tmp = path.with_name(f"{path.name}.{os.urandom(4).hex()}.tmp")
-    try:
-        try:
-            os.link(source, tmp)
-        except OSError:
-            shutil.copyfile(source, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 class CheckpointError(ValueError):

@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.preprocess import IMAGENET_MEAN, IMAGENET_STD
 from gimefive_lib.devices import autocast, autocast_dtype, select_device, use_channels_last
+from gimefive_lib.files import atomic_write, link_atomic
 from gimefive_lib.models import build_model
 from gimefive_lib.models.prediction import predict_proba
 from gimefive_lib.training import checkpoint
@@ -372,7 +373,7 @@ class Trainer:
             save_atomic(checkpoint.without_resume_state(state), best)
         finished = checkpoint.ended_after(row["epoch"], run.bad_epochs, self.config.epochs, self.config.patience)
         if finished and improved:
-            checkpoint.link_atomic(best, last)  # the same bytes: one copy on disk
+            link_atomic(best, last)  # the same bytes: one copy on disk
         else:
             save_atomic(checkpoint.without_resume_state(state) if finished else state, last)
         self._write_history()
@@ -386,10 +387,7 @@ class Trainer:
         return loss, float((p.argmax(1) == labels).float().mean())
 
     def _write_history(self) -> None:
-        path = self.out_dir / "history.csv"
-        tmp = path.with_suffix(".csv.tmp")
-        with tmp.open("w", newline="") as f:
+        with atomic_write(self.out_dir / "history.csv", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=HISTORY_FIELDS)
             writer.writeheader()
             writer.writerows(self.history)
-        tmp.replace(path)

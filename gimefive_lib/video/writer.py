@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 import pandas as pd
 
+from gimefive_lib.files import atomic_write
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.video.pipeline import FrameResult
 
@@ -121,17 +122,9 @@ def results_table(results: Iterable[FrameResult]) -> pd.DataFrame:
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     """Write ``table`` to ``path`` via a temp file and a rename (no half-written CSV)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = _temp_path(path)
-    try:
-        with temp.open("x", newline="") as f:
-            table.to_csv(f, index=False)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_write(path, newline="") as f:
+        table.to_csv(f, index=False)
+    return Path(path)
 
 
 def browser_video(path: str | Path, width: int = 320) -> Path:
