@@ -37,21 +37,24 @@ def square_box(box: Box, pad: float, width: int, height: int, lift: float = 0.0)
     return Box(x, y, side, side)
 
 
-def iou(a: Box, b: Box) -> float:
-    """Intersection over union of two boxes (0 when they do not overlap)."""
+def _intersection(a: Box, b: Box) -> int:
+    """The area two boxes share (0 when they do not overlap)."""
     x0, y0 = max(a.x, b.x), max(a.y, b.y)
     x1, y1 = min(a.x + a.w, b.x + b.w), min(a.y + a.h, b.y + b.h)
-    inter = max(0, x1 - x0) * max(0, y1 - y0)
+    return max(0, x1 - x0) * max(0, y1 - y0)
+
+
+def iou(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes (0 when they do not overlap)."""
+    inter = _intersection(a, b)
     union = a.w * a.h + b.w * b.h - inter
     return inter / union if union > 0 else 0.0
 
 
 def inside_share(inner: Box, outer: Box) -> float:
     """The share of ``inner``'s area that lies inside ``outer`` (0-1)."""
-    x0, y0 = max(inner.x, outer.x), max(inner.y, outer.y)
-    x1, y1 = min(inner.x + inner.w, outer.x + outer.w), min(inner.y + inner.h, outer.y + outer.h)
     area = inner.w * inner.h
-    return max(0, x1 - x0) * max(0, y1 - y0) / area if area > 0 else 0.0
+    return _intersection(inner, outer) / area if area > 0 else 0.0
 
 
 def tile_starts(length: int, tile: int, stride: int) -> list[int]:

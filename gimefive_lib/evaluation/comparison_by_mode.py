@@ -12,6 +12,7 @@ from gimefive_lib.data import DatasetSplits
 from gimefive_lib.data.configured import synthetic_recipe
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.evaluation.comparison import (
+    MEASURED_DIR,
     comparison_report,
     comparison_table,
     measured_comparison,
@@ -87,5 +88,5 @@ def lesson_comparison(names: list[str], data: DatasetSplits, settings: Settings)
     if settings.mode == "long" and synthetic:
         written = settings.figures_dir / measured_comparison_path(SYNTHETIC, MEASURED_EPOCHS).name
         write_comparison(table, report, written)
-        source += f", written to {written} (class mode shows the copy in {measured_comparison_path(SYNTHETIC).parent})"
+        source += f", written to {written} (class mode shows the copy in {MEASURED_DIR})"
     return Comparison(table, per_class_table(results), report["confusion_matrices"], report, source)

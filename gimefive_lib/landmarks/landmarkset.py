@@ -57,12 +57,13 @@ class LandmarkSet:
                        sources=sources, report=dict(self.report))
 
     def save(self, path: str | Path) -> None:
-        """Write the set to ``path`` (``.npz``) and its report next to it (``.json``), atomically."""
+        """Write the set to ``path`` (``.npz``) and its report next to it (``.json``), each atomically. The JSON
+        goes first, so an ``.npz`` in place means the set is complete (:meth:`load` reads both)."""
         path = Path(path)
-        with atomic_write(path, "wb") as f:
-            np.savez(f, points=self.points, labels=self.labels, sources=np.array(self.sources, dtype=str))
         write_text_atomic(path.with_suffix(".json"), json.dumps({"layout": self.layout, "name": self.name,
                                                                   **self.report}))
+        with atomic_write(path, "wb") as f:
+            np.savez(f, points=self.points, labels=self.labels, sources=np.array(self.sources, dtype=str))
 
     @classmethod
     def load(cls, path: str | Path) -> LandmarkSet:
