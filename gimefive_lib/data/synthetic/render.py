@@ -35,7 +35,7 @@ STYLES: tuple[str, ...] = ("realistic", "cartoon")
 DEFAULT_STYLE = "realistic"  # photo-like faces a real-face model reads (see evaluation.realism); "cartoon" on request
 # Changed whenever a change of the generator changes the faces a seed gives (a trained model records it, and it
 # keys the disk cache of the notebooks' faces).
-GENERATOR_VERSION = "2026-12-06.4"
+GENERATOR_VERSION = "2026-12-07.1"
 
 
 def _check_face(emotion: int, intensity: float, occluder: str) -> None:
