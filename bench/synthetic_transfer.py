@@ -10,13 +10,11 @@ each class's accuracy. One thread; nothing is written outside a temporary folder
         [--gamma 0.4 --contrast 0.4 --brightness 0.15 --blur 1.5 --noise 0.04 --posterize 0.2] [--json]
     python bench/synthetic_transfer.py --data /tmp/data/RAF-DB --checkpoint gimefive_lib/weights/gimefive_synthetic.pt
 
-Issue 33 item 5 (proxy: 6 epochs on every 2nd synthetic train face, 200 RAF-DB train faces per class, one thread,
-~4-5 min a run): today's recipe 0.192 / 0.185 mean per-class (seeds 0 / 1); the shipped 15-epoch model 0.242 on
-the same 1,200 faces (``--checkpoint``, 30 s: it predicts fear for 313 of them and surprise for 26). No recipe
-tried beat it: lighting jitter (gamma 0.4, contrast 0.4, brightness 0.15) 0.162 /
-0.167; all photometric ops (+ blur 1.5, noise 0.04, posterize 0.2) 0.177, at synthetic val 0.33 (barely learnt in 6
-epochs); per-face standardisation of all faces 0.179; rotation 10 + no label smoothing 0.187. At 10 epochs (same
-faces): today's recipe 0.191 (synthetic val 0.87), all photometric ops 0.175 (synthetic val 0.50).
+Issue 33 item 5. The shipped synthetic model (``--checkpoint``, 30 s) scores 0.269 mean per-class on these 1,200
+faces (2026-12-07, generator 2026-12-07.1; the model of generator 2026-12-06.4 scored 0.242). The proxy (6 epochs
+on every 2nd synthetic train face, 200 RAF-DB train faces per class, one thread, 3-5 min a run) gives 0.203 / 0.198
+for seeds 0 / 1 on today's faces, 0.192 / 0.185 on those of 2026-12-06.4. Every recipe and generator variant tried,
+with its figure: docs/synthetic_transfer.md.
 """
 
 from __future__ import annotations

@@ -182,6 +182,6 @@ def plot_clip_scores(frames: np.ndarray, displacement: np.ndarray, scores: np.nd
     for emotion, name in enumerate(EMOTIONS):
         ax.plot(scores[:, emotion], label=f"P({name})")
     ax.set(xlabel="frame", ylim=(-0.05, 1.05))
-    ax.legend(fontsize=7, ncol=4, loc="center right")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # outside the axes: it hides no line
     figure.tight_layout()
     return figure

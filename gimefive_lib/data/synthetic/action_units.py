@@ -24,7 +24,7 @@ APEX_LEVELS: dict[str, dict[int, float]] = {
     "anger": {5: 0.5},  # a glare under the lowered brows, not the wide-open eyes of surprise
     "sadness": {4: 0.6},  # the brows drawn together but still raised at the inner ends (oblique)
     # AU1 wins over AU4: the inner brows raised but knitted (the worried brow), pulled a little lower than in
-    # surprise; the lip stretcher holds the mouth open, so the jaw itself drops a little less than in surprise
+    # surprise; the jaw drops further than in surprise (0.8 against 0.5) and the lip stretcher widens the mouth
     "fear": {4: 0.5, 26: 0.8},
 }
 
