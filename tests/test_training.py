@@ -283,6 +283,17 @@ def test_load_or_train_resumes_an_interrupted_run_instead_of_loading_its_best_ep
     assert not list(tmp_path.glob("run.stale-*"))
 
 
+def test_load_or_train_returns_every_epoch_trained_not_only_those_up_to_the_kept_one(tmp_path, tiny_split):
+    from gimefive_lib.training.recipes import load_or_train
+
+    train, val = tiny_split
+    config = small_config(tmp_path, epochs=3, lr=0.0)  # the weights never change: epoch 1 stays the best one
+    _, trained = load_or_train(config, train, val)
+    _, loaded = load_or_train(config, train, val)
+    assert read_checkpoint(tmp_path / "run" / "best.pt")["epoch"] == 1
+    assert [row["epoch"] for row in trained] == [row["epoch"] for row in loaded] == [1, 2, 3]
+
+
 @pytest.mark.parametrize(
     ("epoch", "bad_epochs", "patience", "finished"),
     [(3, 0, 0, True), (2, 0, 0, False), (2, 1, 1, True), (2, 1, 2, False)],

@@ -19,8 +19,15 @@ from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer, changed_settings
 
 
+def _full_history(run_dir: Path, best_state: dict) -> list[dict]:
+    """Every epoch the run trained: ``last.pt``'s history (``best.pt`` stops at the epoch it kept)."""
+    last = run_dir / "last.pt"
+    return read_checkpoint(last, mmap=True)["history"] if last.is_file() else best_state["history"]
+
+
 def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn.Module, list[dict]]:
-    """The model in ``config.out_dir/best.pt`` if its run finished, else train it first; returns ``(model, history)``.
+    """The model in ``config.out_dir/best.pt`` if its run finished, else train it first; returns ``(model, history)``,
+    the history of every epoch trained, also those after the one kept (so its seconds are the run's training time).
 
     An unfinished run (interrupted, e.g. by a cell timeout) is resumed from its ``last.pt``. A folder whose model
     was trained with other settings (e.g. by an older version of the suite) is kept, renamed
@@ -37,12 +44,12 @@ def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn
             out.rename(stale)
             print(f"{out} was trained with other settings ({', '.join(changed)}); moved to {stale}, training anew")
         elif run_finished(out):
-            return model, state["history"]
+            return model, _full_history(out, state)
         else:
             print(f"{out} holds an unfinished run; resuming it")
     Trainer(config).fit(train, val, resume=True)
     model, state = load_model(best, device)
-    return model, state["history"]
+    return model, _full_history(out, state)
 
 
 # Fewer epochs than this on the full synthetic set train on flips only: moved faces take ~6 epochs to learn.
