@@ -62,21 +62,26 @@ def standardize_faces(images: np.ndarray, std: float = 0.2) -> np.ndarray:
 
 
 def transfer_figures(predictions: np.ndarray, labels: np.ndarray) -> dict:
-    """Overall accuracy, mean per-class accuracy, the accuracy of each class present and how many faces were
-    predicted as each class (a class that absorbs the others shows there)."""
+    """Overall accuracy, mean per-class accuracy, the accuracy of each class present, how many faces were
+    predicted as each class (a class that absorbs the others shows there) and the confusion matrix."""
     report = classification_report(labels, predictions)
     per_class = {name: value for name, value in report["per_class_accuracy"].items() if value is not None}
     mean = float(np.mean(list(per_class.values())))
-    predicted = dict(zip(EMOTIONS, np.asarray(report["confusion_matrix"]).sum(axis=0).tolist(), strict=True))
-    return {"accuracy": report["accuracy"], "mean_per_class": mean, "per_class": per_class, "predicted": predicted}
+    confusion = np.asarray(report["confusion_matrix"])
+    predicted = dict(zip(EMOTIONS, confusion.sum(axis=0).tolist(), strict=True))
+    return {"accuracy": report["accuracy"], "mean_per_class": mean, "per_class": per_class, "predicted": predicted,
+            "confusion_matrix": confusion.tolist()}
 
 
 def print_figures(figures: dict, n: int, per_class: int) -> None:
-    """The transfer figures as three lines: overall, per class, and how often each class was predicted."""
+    """The transfer figures: overall, per class, how often each class was predicted, and the confusion matrix."""
     print(f"RAF-DB train, {n} faces ({per_class} per class at most): accuracy {figures['accuracy']:.3f}, "
           f"mean per-class {figures['mean_per_class']:.3f}")
     print("  accuracy by class: " + ", ".join(f"{name} {value:.2f}" for name, value in figures["per_class"].items()))
     print("  predicted as: " + ", ".join(f"{name} {count}" for name, count in figures["predicted"].items()))
+    print("  confusion matrix (rows: true class, columns: predicted, in the order above):")
+    for name, row in zip(EMOTIONS, figures["confusion_matrix"], strict=True):
+        print(f"    {name:<10}" + "".join(f"{count:>6}" for count in row))
 
 
 def main() -> None:

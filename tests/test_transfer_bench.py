@@ -25,6 +25,8 @@ def test_transfer_figures_count_where_the_predictions_go(bench):
     assert figures["per_class"] == {"happiness": 0.5, "surprise": 0.5, "fear": 1.0}  # absent classes left out
     assert figures["mean_per_class"] == pytest.approx(2 / 3)
     assert figures["predicted"] == {"happiness": 1, "surprise": 1, "sadness": 0, "anger": 0, "disgust": 0, "fear": 4}
+    assert figures["confusion_matrix"][1] == [0, 1, 0, 0, 0, 1]  # one surprised face right, one called fear
+    assert figures["confusion_matrix"][0][5] == 1 and sum(map(sum, figures["confusion_matrix"])) == 6
 
 
 def test_the_real_face_subset_is_balanced_and_fixed(bench):
