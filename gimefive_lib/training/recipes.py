@@ -19,12 +19,6 @@ from gimefive_lib.training.config import TrainConfig
 from gimefive_lib.training.trainer import Trainer, changed_settings
 
 
-def _full_history(run_dir: Path, best_state: dict) -> list[dict]:
-    """Every epoch the run trained: ``last.pt``'s history (``best.pt`` stops at the epoch it kept)."""
-    last = run_dir / "last.pt"
-    return read_checkpoint(last, mmap=True)["history"] if last.is_file() else best_state["history"]
-
-
 def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn.Module, list[dict]]:
     """The model in ``config.out_dir/best.pt`` if its run finished, else train it first; returns ``(model, history)``,
     the history of every epoch trained, also those after the one kept (so its seconds are the run's training time).
@@ -43,13 +37,13 @@ def load_or_train(config: TrainConfig, train: FaceSet, val: FaceSet) -> tuple[nn
             stale = out.with_name(f"{out.name}.stale-{time.strftime('%Y%m%d-%H%M%S')}")
             out.rename(stale)
             print(f"{out} was trained with other settings ({', '.join(changed)}); moved to {stale}, training anew")
-        elif run_finished(out):
-            return model, _full_history(out, state)
+        elif run_finished(out):  # so last.pt is there; its history runs past the epoch best.pt kept
+            return model, read_checkpoint(out / "last.pt", mmap=True)["history"]
         else:
             print(f"{out} holds an unfinished run; resuming it")
-    Trainer(config).fit(train, val, resume=True)
-    model, state = load_model(best, device)
-    return model, _full_history(out, state)
+    history = Trainer(config).fit(train, val, resume=True)
+    model, _ = load_model(best, device)
+    return model, history
 
 
 # Fewer epochs than this on the full synthetic set train on flips only: moved faces take ~6 epochs to learn.
