@@ -168,3 +168,34 @@ def test_a_candidate_the_face_mesh_calls_a_face_needs_no_confirming_views(monkey
     squares = [face_square(with_presence, box, 640, 480) for box in with_presence.detect(frame)]
     assert len(squares) == 1 and iou(squares[0], truth) >= 0.5
     assert MediaPipeFaceDetector(min_presence=None).detect(frame) == []
+
+
+def test_candidates_found_in_the_mirror_come_back_onto_the_face_with_their_eyes_on_the_right_sides():
+    """The mirrored scan's candidates are mapped back onto the frame: the box and the keypoints land where the
+    unmirrored scan puts them (within a tenth of the face), the subject's right eye still first."""
+    pytest.importorskip("mediapipe")
+    detector = MediaPipeFaceDetector()
+    frame = np.full((480, 640, 3), 90, np.uint8)
+    truth = Box(380, 150, 150, 150)  # off centre, so that a box not mapped back would land elsewhere
+    place_face(frame, astronaut_faces(1).images[0], truth, np.random.default_rng(0), rotation=0.0, lighting=0.0)
+    direct = max(detector._run(frame, Box(0, 0, 640, 480)), key=lambda hit: hit[0])
+    mirrored = [hit for hit in detector._mirrored(frame) if iou(hit[1], direct[1]) >= 0.5]
+    assert mirrored, "the mirrored scan lost the face"
+    _, box, points = max(mirrored, key=lambda hit: iou(hit[1], direct[1]))
+    assert iou(box, direct[1]) >= 0.7
+    assert np.abs(points[:4] - direct[2][:4]).max() < 0.1 * truth.w  # eyes, nose tip, mouth
+    assert points[0][0] < points[1][0]  # the subject's right eye is on the image's left, as BlazeFace gives it
+
+
+def test_a_mirrored_candidate_needs_a_face_s_keypoints_and_the_face_mesh_at_both_framings():
+    pytest.importorskip("mediapipe")
+    detector = MediaPipeFaceDetector()
+    frame = np.full((480, 640, 3), 90, np.uint8)
+    truth = Box(250, 150, 150, 150)
+    place_face(frame, astronaut_faces(1).images[0], truth, np.random.default_rng(0), rotation=0.0, lighting=0.0)
+    score, box, points = max(detector._run(frame, Box(0, 0, 640, 480)), key=lambda hit: hit[0])
+    placed = detector._present_mirrored(frame, box, points)
+    assert placed is not None and iou(placed, box) >= 0.5
+    assert detector._present_mirrored(frame, box, points[[0, 0, 2, 3, 4, 5]]) is None  # both eyes at one point
+    texture = np.random.default_rng(1).integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    assert detector._present_mirrored(texture, box, points) is None  # a face's keypoints on noise

@@ -207,11 +207,16 @@ class MediaPipeFaceDetector:
     when the mean over all views is under ``min_mean``), and ``min_plausible`` views must place the keypoints
     like a face's (:func:`plausible_keypoints`; ``small_plausible`` for boxes under ``small_face`` px, where
     texture mimics faces most). A face lying mostly inside a larger one (a part of it) is dropped.
-    On ``bench/face_detection.py``'s frames (2026-12-07) this finds 97.1 %, 97.6 %, 96.0 %, 97.0 % and 96.0 %
-    of the faces of 64 px and more for seeds 0-4, with 0.5, 0, 1.0, 0.5 and 1.0 false faces per 100 empty
-    frames; on seeds 5-7, not looked at while the presence step was designed (seeds 0-4 were), 96.5 %, 95.8 % and
-    97.9 % with 0.5, 1.0 and 0.5. The views' thresholds were set on seeds 0 and 1; without the presence score
-    seeds 2-4 gave 95.2 %, 95.6 % and 94.5 % with 1.5, 1.5 and 1.0 false faces.
+    BlazeFace is not symmetric, so the frame's mirror image is scanned too (``mirror``, on by default). A
+    candidate found there has no confirming views: it is kept only when its keypoints are plausible and the
+    presence score passes at both framings (:meth:`_present_mirrored`); with the views it let through as many
+    false faces as true ones.
+    On ``bench/face_detection.py``'s frames this finds 97.3 %, 97.6 %, 97.0 %, 97.5 %, 96.8 %, 97.3 %, 96.3 %,
+    97.9 %, 98.2 % and 97.9 % of the faces of 64 px and more for seeds 0-9, with 0.5, 0, 1.0, 0.5, 1.0, 0.5, 1.0,
+    0.5, 0.5 and 0.5 false faces per 100 empty frames (2026-12-07; without the mirror 97.1 %, 97.6 %, 96.0 %,
+    97.0 %, 96.0 %, 96.5 %, 95.8 %, 97.9 %, 97.4 % and 97.6 %, with the same false faces). The presence step was
+    designed on seeds 0-4, the views' thresholds on seeds 0 and 1, the mirror's rule on seeds 2, 4, 5 and 6;
+    seeds 8 and 9 were looked at only to report them.
     :meth:`detect_near` only looks again around faces already known (one or two model calls per face), for
     tracking between full scans.
 
@@ -235,6 +240,7 @@ class MediaPipeFaceDetector:
         min_mean: float = 0.4,
         sure: float = 0.62,
         min_presence: float | None = 0.9,
+        mirror: bool = True,
     ) -> None:
         import mediapipe as mp  # optional and slow to import: loaded only when this detector is used
 
@@ -248,7 +254,7 @@ class MediaPipeFaceDetector:
         self.detector = mp.solutions.face_detection.FaceDetection(
             min_detection_confidence=0.2, model_selection=1 if full_range else 0  # its blending wants the weak ones
         )
-        self.min_presence = min_presence
+        self.min_presence, self.mirror = min_presence, mirror
         self.presence = FacePresence() if min_presence is not None else None
 
     def _run(self, rgb: np.ndarray, region: Box) -> list[tuple[float, Box, np.ndarray]]:
@@ -289,36 +295,67 @@ class MediaPipeFaceDetector:
     def _rgb(image: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_GRAY2RGB) if image.ndim == 2 else image[..., :3])
 
+    def _regions(self, width: int, height: int) -> list[Box]:
+        """The views a full scan runs the model on: the whole frame, then the overlapping tiles that fit in it."""
+        regions = [Box(0, 0, width, height)]
+        for tile, stride in self.tiles:
+            if tile < max(width, height):
+                regions += [Box(x, y, min(tile, width), min(tile, height))
+                            for y in tile_starts(height, tile, stride) for x in tile_starts(width, tile, stride)]
+        return regions
+
+    def _mirrored(self, rgb: np.ndarray) -> list[tuple[float, Box, np.ndarray]]:
+        """The candidates of every scan view of the frame mirrored left to right, mapped back onto the frame (the
+        eyes and the ears keep their sides). BlazeFace is not symmetric: it finds some faces only in the mirror."""
+        width = rgb.shape[1]
+        flipped = np.ascontiguousarray(rgb[:, ::-1])
+        hits = []
+        for region in self._regions(width, rgb.shape[0]):
+            mirror = Box(width - region.x - region.w, region.y, region.w, region.h)
+            for score, box, points in self._run(flipped, mirror):
+                back = points.copy()
+                back[:, 0] = width - back[:, 0]
+                back[[0, 1, 4, 5]] = back[[1, 0, 5, 4]]
+                hits.append((score, Box(width - box.x - box.w, box.y, box.w, box.h), back))
+        return hits
+
     def detect(self, image: np.ndarray) -> list[Box]:
-        """All faces, largest first, clipped to the frame: whole frame and tiles, then each candidate confirmed, the
-        strongest first (one that overlaps a confirmed face, or nearly repeats a rejected one, is not tried)."""
+        """All faces, largest first, clipped to the frame: whole frame and tiles (and their mirror images), then
+        each candidate confirmed, the strongest first (one that overlaps a confirmed face, or nearly repeats a
+        rejected one, is not tried). A candidate found only in the mirror must pass :meth:`_present_mirrored`."""
         rgb = self._rgb(image)
         height, width = rgb.shape[:2]
-        found = self._run(rgb, Box(0, 0, width, height))
-        for tile, stride in self.tiles:
-            if tile >= max(width, height):
-                continue
-            for y in tile_starts(height, tile, stride):
-                for x in tile_starts(width, tile, stride):
-                    found += self._run(rgb, Box(x, y, min(tile, width), min(tile, height)))
+        found = [hit for region in self._regions(width, height) for hit in self._run(rgb, region)]
         strong = [box for _, box in nms([(score, box) for score, box, _ in found if score >= self.candidate])]
+        mirrored = self._mirrored(rgb) if self.mirror and self.presence is not None else []
+        candidates = [(hit, False) for hit in found] + [(hit, True) for hit in mirrored]
         faces: list[Box] = []
         rejected: list[Box] = []
-        for score, box, points in sorted(found, key=lambda hit: -hit[0]):
+        for (score, box, points), in_mirror in sorted(candidates, key=lambda candidate: -candidate[0][0]):
             if score < self.candidate:
                 break
             if any(iou(box, other) > 0.3 for other in faces) or any(iou(box, other) > 0.6 for other in rejected):
                 continue
             view = _masked(rgb, box, strong)
-            face = self._present(view, box, points, strong) or self._confirm(view, box)
-            if face is None:
-                rejected.append(box)
-            elif all(iou(face, other) <= 0.3 for other in faces):
+            if in_mirror:
+                face = self._present_mirrored(view, box, points)
+            else:
+                face = self._present(view, box, points, strong) or self._confirm(view, box)
+                if face is None:
+                    rejected.append(box)
+            if face is not None and all(iou(face, other) <= 0.3 for other in faces):
                 faces.append(face)
         # A part of a large face (an eye and a cheek) can look like a small face to both models.
         faces = [face for face in faces
                  if not any(other.w > face.w and inside_share(face, other) > 0.5 for other in faces)]
         return sorted(faces, key=lambda b: b.w * b.h, reverse=True)
+
+    def _presence_crops(self, rgb: np.ndarray, box: Box, scale: float, tilt: float) -> list[np.ndarray]:
+        """The square ``scale`` times ``box``, and the same turned upright when the eyes tilt by more than 8 degrees."""
+        crops = [padded_crop(rgb, centred_square(box, scale))]
+        if abs(tilt) > 8:
+            crops.append(_upright(rgb, box, scale, tilt))
+        return crops
 
     def _present(self, rgb: np.ndarray, box: Box, points: np.ndarray, others: list[Box]) -> Box | None:
         """The candidate's box, placed again by BlazeFace in one view twice its size, when the face mesh's
@@ -333,13 +370,27 @@ class MediaPipeFaceDetector:
             square = centred_square(box, scale)
             if scale > 1.5 and any(iou(square, other) > 0 for other in others if iou(other, box) < 0.3):
                 break
-            crops = [padded_crop(rgb, square)]
-            if abs(tilt) > 8:
-                crops.append(_upright(rgb, box, scale, tilt))
-            if any(self.presence(crop) >= self.min_presence for crop in crops):
-                again = self._around(rgb, box, 2.0, self.candidate)
-                return again[1] if again is not None else box
+            if any(self.presence(crop) >= self.min_presence for crop in self._presence_crops(rgb, box, scale, tilt)):
+                return self._placed_again(rgb, box)
         return None
+
+    def _present_mirrored(self, rgb: np.ndarray, box: Box, points: np.ndarray) -> Box | None:
+        """A candidate found in the mirrored frame, placed again (as in :meth:`_present`) when its keypoints are
+        plausible and the presence score reaches ``min_presence`` on both squares, 1.5 and 1.8 times it; else None.
+        Stricter than :meth:`_present`, with no confirming views: mirroring doubles the candidates, and the views
+        let through as many false faces as it found true ones."""
+        if not plausible_keypoints(points, box):
+            return None
+        tilt = float(np.degrees(np.arctan2(points[1][1] - points[0][1], points[1][0] - points[0][0])))
+        for scale in (1.5, 1.8):
+            if all(self.presence(crop) < self.min_presence for crop in self._presence_crops(rgb, box, scale, tilt)):
+                return None
+        return self._placed_again(rgb, box)
+
+    def _placed_again(self, rgb: np.ndarray, box: Box) -> Box:
+        """The box BlazeFace finds in the square twice ``box`` (where it places a face best), or ``box`` itself."""
+        again = self._around(rgb, box, 2.0, self.candidate)
+        return again[1] if again is not None else box
 
     def _confirm(self, rgb: np.ndarray, box: Box) -> Box | None:
         """The candidate's box seen again in squares ``verify_scales`` times its size, or None: its three best
