@@ -1,9 +1,10 @@
 """Frames per second of the video pipeline at 640x480 with one and with four faces, beside the paper's per-frame loop.
 
-Ours, end to end as ``python -m gimefive_lib video`` runs it: ``FramePipeline`` (BlazeFace, the default detector:
-a full search every ``full_scan_every`` frames, one model call per followed face in between; all faces in one
-batch, the conv blocks run once and Grad-CAM back-propagates only through the head), ``draw_results`` and the mp4
-writer (``AnnotatedVideoWriter``, mp4v); decoding is left out of both loops (the frames are in memory).
+Ours, end to end as ``python -m gimefive_lib video`` runs it: ``FramePipeline`` (BlazeFace, the default detector,
+without the mirror scan of still images: a full search every ``full_scan_every`` frames, one model call per
+followed face in between; all faces in one batch, the conv blocks run once and Grad-CAM back-propagates only
+through the head), ``draw_results`` and the mp4 writer (``AnnotatedVideoWriter``, mp4v); decoding is left out of
+both loops (the frames are in memory).
 The paper's loop is a faithful re-implementation of ``script_video.py`` of werywjw/SEP-CVDL: Haar on the full
 frame (scale 1.1, 10 neighbours, 64 px), then per face a PIL/torchvision transform, one model call with gradients,
 one full backward pass, Grad-CAM from hooks on the last conv layer, the heatmap blend and seven text lines (their
@@ -173,7 +174,8 @@ def main() -> None:
     clips = {count: benchmark_clip(args.data, count, args.frames) for count in targets}
     origin = clips[1][2]
     print(f"faces: {origin}; torch threads {torch.get_num_threads()}, {os.cpu_count()} CPUs, "
-          f"nice {os.nice(0)}, load average {load}; detector {type(pipeline.detector).__name__}, "
+          f"nice {os.nice(0)}, load average {load}; detector {type(pipeline.detector).__name__}"
+          f"{'' if getattr(pipeline.detector, 'mirror', True) else ' (no mirror scan)'}, "
           f"full scan every {pipeline.full_scan_every} frames")
     for count, target in targets.items():
         frames = clips[count][0]

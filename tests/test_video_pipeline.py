@@ -142,6 +142,13 @@ def test_mediapipe_detector_finds_the_astronaut(astronaut_frame):
         make_detector("dlib")
 
 
+def test_the_real_time_pipeline_skips_the_mirror_scan_that_still_images_get(model):
+    """A full scan of the mirrored frame costs 60 ms; the pipeline scans again within a second instead."""
+    pytest.importorskip("mediapipe")
+    assert make_detector().mirror and not make_detector(mirror=False).mirror
+    assert not FramePipeline(model, cam=False).detector.mirror
+
+
 def test_face_mesh_landmarks_for_a_real_face(model, astronaut_frame):
     (face,) = FramePipeline(model, landmarks=True, cam=False).process(astronaut_frame).faces
     assert face.landmarks.shape == (468, 2)

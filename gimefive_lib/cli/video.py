@@ -70,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     pipeline = FramePipeline(
-        model, make_detector(args.detector), cam=not args.no_cam, smoothing=args.smoothing, landmarks=args.landmarks,
-        full_scan_every=args.full_scan_every,
+        model, make_detector(args.detector, mirror=False), cam=not args.no_cam, smoothing=args.smoothing,
+        landmarks=args.landmarks, full_scan_every=args.full_scan_every,
     )
     try:
         result = annotate_video(source, pipeline, args.output, args.csv, max_frames=args.max_frames,
