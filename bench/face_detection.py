@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gimefive_lib.data.detection import Box, FaceDetector, MediaPipeFaceDetector, ScaledHaarDetector, face_square, iou
+from gimefive_lib.data.blazeface import MediaPipeFaceDetector
+from gimefive_lib.data.detection import Box, FaceDetector, ScaledHaarDetector, face_square, iou
 from gimefive_lib.data.scenes import face_scene, real_faces
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from gimefive_lib.data.detection import Box, HaarFaceDetector, MediaPipeFaceDetector, crop_face, face_square
+from gimefive_lib.data.blazeface import MediaPipeFaceDetector
+from gimefive_lib.data.detection import Box, HaarFaceDetector, crop_face, face_square
 from gimefive_lib.data.preprocess import resize_face, to_gray
 from gimefive_lib.data.scenes import background, place_face, rafdb_faces
 from gimefive_lib.models import predict_proba

@@ -9,20 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-from gimefive_lib.data.detection import (
-    Box,
-    MediaPipeFaceDetector,
-    ScaledHaarDetector,
-    centred_square,
-    face_square,
-    inside_share,
-    iou,
-    largest_face_crop,
-    make_detector,
-    padded_crop,
-    plausible_keypoints,
-    square_box,
-)
+from gimefive_lib.data.blazeface import MediaPipeFaceDetector, plausible_keypoints
+from gimefive_lib.data.boxes import Box, centred_square, inside_share, iou, padded_crop, square_box
+from gimefive_lib.data.detection import ScaledHaarDetector, face_square, largest_face_crop, make_detector
 from gimefive_lib.data.scenes import ASTRONAUT_FACE, astronaut_faces, face_clip, face_scene, place_face
 
 

@@ -4,7 +4,7 @@ MediaPipe's face mesh runs its landmark model on the square 1.5 times a BlazeFac
 landmarks, reads a face flag from it: the probability that the crop holds a face, which the face mesh uses to
 drop lost faces. :class:`FacePresence` runs that model alone (``face_landmark.tflite`` from the mediapipe wheel,
 through MediaPipe's own calculators, no download) and returns the flag. It is a second, independently trained
-opinion on BlazeFace's candidates: :class:`~gimefive_lib.data.detection.MediaPipeFaceDetector` accepts a
+opinion on BlazeFace's candidates: :class:`~gimefive_lib.data.blazeface.MediaPipeFaceDetector` accepts a
 candidate it scores high (see ``bench/face_detection.py``).
 """
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import lazy_loader
 
-from gimefive_lib.data.detection import MediaPipeFaceDetector, ScaledHaarDetector, make_detector
+from gimefive_lib.data.blazeface import MediaPipeFaceDetector
+from gimefive_lib.data.detection import ScaledHaarDetector, make_detector
 
 # The stage's API, imported on first use: ``train`` on a bare GPU server never loads the plotting, widget or
 # explanation packages that other names here need. ``python -m gimefive_lib`` and the notebooks import from here.
