@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -14,6 +16,20 @@ from gimefive_lib.data.splits import train_val_split
 from gimefive_lib.labels import RAFDB_TO_GIMEFIVE
 
 GIMEFIVE_TO_RAFDB = {v: k for k, v in RAFDB_TO_GIMEFIVE.items() if v is not None}
+
+
+@pytest.fixture(scope="session")
+def load_bench() -> Callable[[str], ModuleType]:
+    """A loader of a ``bench/`` script as a module (they are scripts, not a package), by file name without .py."""
+    folder = Path(__file__).resolve().parents[1] / "bench"
+
+    def load(name: str) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", folder / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
 
 
 @pytest.fixture(scope="session")

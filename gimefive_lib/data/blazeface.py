@@ -215,8 +215,10 @@ class MediaPipeFaceDetector:
                  if not any(other.w > face.w and inside_share(face, other) > 0.5 for other in faces)]
         return sorted(faces, key=lambda b: b.w * b.h, reverse=True)
 
-    def _presence_crops(self, rgb: np.ndarray, box: Box, scale: float, tilt: float) -> list[np.ndarray]:
-        """The square ``scale`` times ``box``, and the same turned upright when the eyes tilt by more than 8 degrees."""
+    def _presence_crops(self, rgb: np.ndarray, box: Box, scale: float, points: np.ndarray) -> list[np.ndarray]:
+        """The square ``scale`` times ``box``, and the same turned upright when the eyes (BlazeFace's keypoints
+        ``points``) tilt by more than 8 degrees."""
+        tilt = float(np.degrees(np.arctan2(points[1][1] - points[0][1], points[1][0] - points[0][0])))
         crops = [padded_crop(rgb, centred_square(box, scale))]
         if abs(tilt) > 8:
             crops.append(_upright(rgb, box, scale, tilt))
@@ -230,12 +232,11 @@ class MediaPipeFaceDetector:
         a neighbouring face would then vouch for this one."""
         if self.presence is None:
             return None
-        tilt = float(np.degrees(np.arctan2(points[1][1] - points[0][1], points[1][0] - points[0][0])))
         for scale in (1.5, 1.8):
             square = centred_square(box, scale)
             if scale > 1.5 and any(iou(square, other) > 0 for other in others if iou(other, box) < 0.3):
                 break
-            if any(self.presence(crop) >= self.min_presence for crop in self._presence_crops(rgb, box, scale, tilt)):
+            if any(self.presence(crop) >= self.min_presence for crop in self._presence_crops(rgb, box, scale, points)):
                 return self._placed_again(rgb, box)
         return None
 
@@ -246,9 +247,8 @@ class MediaPipeFaceDetector:
         let through as many false faces as it found true ones."""
         if not plausible_keypoints(points, box):
             return None
-        tilt = float(np.degrees(np.arctan2(points[1][1] - points[0][1], points[1][0] - points[0][0])))
         for scale in (1.5, 1.8):
-            if all(self.presence(crop) < self.min_presence for crop in self._presence_crops(rgb, box, scale, tilt)):
+            if all(self.presence(crop) < self.min_presence for crop in self._presence_crops(rgb, box, scale, points)):
                 return None
         return self._placed_again(rgb, box)
 
