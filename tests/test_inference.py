@@ -38,3 +38,15 @@ def test_fused_trunk_is_a_copy_that_leaves_the_model_trainable():
     InferenceTrunk(model.features)
     assert model.training and all(p.requires_grad for p in model.parameters())
     assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())
+
+
+def test_bf16_trunk_stays_close_to_fp32_and_answers_in_the_input_type():
+    model = _model_with_real_batchnorm_statistics()
+    x = torch.randn(4, 3, 64, 64)
+    with torch.no_grad():
+        expected = model.features(x)
+    out = InferenceTrunk(model.features, torch.bfloat16)(x)
+    assert out.dtype == torch.float32
+    assert next(InferenceTrunk(model.features, torch.bfloat16).parameters()).dtype == torch.bfloat16
+    assert (out - expected).abs().max() <= 0.02 * expected.abs().max()
+    assert not torch.equal(out, expected)  # really computed in bf16, not fp32

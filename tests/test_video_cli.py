@@ -94,3 +94,17 @@ def test_threads_sets_torchs_thread_count(files, tmp_path):
         assert torch.get_num_threads() == 1
     finally:
         torch.set_num_threads(before)
+
+
+def test_fp32_keeps_the_faces_and_moves_the_probabilities_by_little(files, tmp_path):
+    clip, checkpoint = files
+    tables = {}
+    for name, extra in (("default", []), ("fp32", ["--fp32"])):
+        csv = tmp_path / f"{name}.csv"
+        assert main(["video", "--input", str(clip), "--csv", str(csv), "--checkpoint", str(checkpoint), "--no-cam",
+                     *extra]) == 0
+        tables[name] = pd.read_csv(csv)
+    default, fp32 = tables["default"], tables["fp32"]
+    assert len(default) == len(fp32) == 4
+    numbers = default.select_dtypes("number").columns
+    pd.testing.assert_frame_equal(default[numbers], fp32[numbers], atol=0.02, check_exact=False)

@@ -10,6 +10,7 @@ from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
 from gimefive_lib.data.detection import Box, HaarFaceDetector, ScaledHaarDetector, crop_face, iou, make_detector
 from gimefive_lib.data.preprocess import faces_to_tensor
+from gimefive_lib.devices import autocast_dtype
 from gimefive_lib.models import build_model, last_conv_block
 from gimefive_lib.video.draw import draw_results
 from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
@@ -71,13 +72,26 @@ def test_astronaut_face_is_found_classified_and_explained(model, astronaut_frame
 
 
 def test_all_faces_in_one_batch_match_each_face_alone(model, two_faces):
-    result = FramePipeline(model, smoothing=0.0).process(two_faces.image)
+    result = FramePipeline(model, smoothing=0.0, reduced_precision=False).process(two_faces.image)
     assert len(result.faces) == 2
     for face in result.faces:
         x = faces_to_tensor(crop_face(two_faces.image, face.box))  # the training preprocessing, one face
         with torch.no_grad():
             alone = torch.softmax(model(x), dim=1)[0].numpy()
         np.testing.assert_allclose(face.probabilities, alone, atol=1e-5)
+
+
+def test_reduced_precision_follows_the_cpu_and_keeps_the_answers(model, two_faces):
+    fast = FramePipeline(model, smoothing=0.0)
+    exact = FramePipeline(model, smoothing=0.0, reduced_precision=False)
+    assert fast.trunk.dtype == autocast_dtype(torch.device("cpu"))  # bf16 where the CPU has it, else None
+    assert exact.trunk.dtype is None
+    pairs = list(zip(fast.process(two_faces.image).faces, exact.process(two_faces.image).faces, strict=True))
+    assert len(pairs) == 2
+    for quick, full in pairs:
+        assert quick.box == full.box
+        np.testing.assert_allclose(quick.probabilities, full.probabilities, atol=0.02)
+        np.testing.assert_allclose(quick.cam, full.cam, atol=0.1)
 
 
 def test_frame_without_faces_gives_no_faces_and_a_note(model):

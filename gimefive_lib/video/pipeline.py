@@ -11,7 +11,7 @@ from torch import nn
 
 from gimefive_lib.data.detection import Box, FaceDetector, crop_face, face_square, make_detector
 from gimefive_lib.data.preprocess import FACE_SIZE, faces_to_tensor
-from gimefive_lib.devices import model_device
+from gimefive_lib.devices import autocast_dtype, model_device
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models.fused import InferenceTrunk
 from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
@@ -68,7 +68,10 @@ class FramePipeline:
 
     Crops are made exactly as in training (grayscale, 64x64, ImageNet normalisation); all faces of a frame
     go through the model in one batch and the conv layers run once, from a fused channels_last copy (Grad-CAM
-    of the last block, read before its max-pool, back-propagates only through the head). Build a new
+    of the last block, read before its max-pool, back-propagates only through the head). With
+    ``reduced_precision`` (the default) that copy holds bf16 weights on a CPU with AVX512-BF16 or AMX (fp16 or
+    bf16 on CUDA; elsewhere fp32): the conv layers take about half the time (one face 3.5 against 6.2 ms on 2
+    cores), the probabilities move by about 0.01 and the head and Grad-CAM stay in fp32. Build a new
     pipeline after changing the model's weights. ``smoothing`` is the EMA weight of the past per
     tracked face; ``landmarks`` attaches landmarks to the faces: the frame's own (synthetic clips) or else
     MediaPipe's face mesh. The detector defaults to BlazeFace without its mirror scan
@@ -93,11 +96,12 @@ class FramePipeline:
         margin: float = 0.0,
         max_faces: int = 8,
         full_scan_every: int = FULL_SCAN_EVERY,
+        reduced_precision: bool = True,
     ) -> None:
         self.model = model.eval()
         trunk, self.head = split_gimefive(model)
-        self.trunk = InferenceTrunk(trunk)
         self.device = model_device(model)
+        self.trunk = InferenceTrunk(trunk, autocast_dtype(self.device) if reduced_precision else None)
         self.detector = detector or make_detector(mirror=False)
         self.cam = cam
         self.margin = margin
