@@ -2,9 +2,9 @@
 
 Ours, end to end as ``python -m gimefive_lib video`` runs it: ``FramePipeline`` (BlazeFace, the default detector,
 without the mirror scan of still images: a full search every ``full_scan_every`` frames, one model call per
-followed face in between; all faces in one batch, the conv blocks run once and Grad-CAM back-propagates only
-through the head), ``draw_results`` and the mp4 writer (``AnnotatedVideoWriter``, mp4v); decoding is left out of
-both loops (the frames are in memory).
+followed face in between; all faces in one batch, the conv blocks run once, in bf16 on a CPU with AVX512-BF16
+or AMX (``--fp32`` keeps fp32), and Grad-CAM back-propagates only through the head), ``draw_results`` and the
+mp4 writer (``AnnotatedVideoWriter``, mp4v); decoding is left out of both loops (the frames are in memory).
 The paper's loop is a faithful re-implementation of ``script_video.py`` of werywjw/SEP-CVDL: Haar on the full
 frame (scale 1.1, 10 neighbours, 64 px), then per face a PIL/torchvision transform, one model call with gradients,
 one full backward pass, Grad-CAM from hooks on the last conv layer, the heatmap blend and seven text lines (their
@@ -14,7 +14,7 @@ median of the rounds is reported. The clips are RAF-DB train faces drifting over
 ``python -m gimefive_lib data clip`` writes the same clip to a file, to time the ``video`` command on it.
 The weights do not change the speed, so an untrained GiMeFive is used.
 
-    PYTHONPATH=. nice -n 19 .venv/bin/python bench/video_fps.py [--frames 90] [--rounds 3] [--threads N]
+    PYTHONPATH=. nice -n 19 .venv/bin/python bench/video_fps.py [--frames 90] [--rounds 3] [--threads N] [--fp32]
 """
 
 from __future__ import annotations
@@ -162,12 +162,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
     parser.add_argument("--full-scan-every", type=int, default=VIDEO_FULL_SCAN_EVERY,
                         help=f"frames between whole-frame searches (default {VIDEO_FULL_SCAN_EVERY}, as `video` runs)")
+    parser.add_argument("--fp32", action="store_true", help="conv layers in fp32 (as `video --fp32`)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
 
     torch.manual_seed(0)
-    pipeline = FramePipeline(build_model("gimefive").eval(), full_scan_every=args.full_scan_every)
+    pipeline = FramePipeline(build_model("gimefive").eval(), full_scan_every=args.full_scan_every,
+                             reduced_precision=not args.fp32)
     paper = PaperLoop(build_model("gimefive").eval())
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     targets = {1: 50.0, 4: 20.0}  # frames per second, by faces in the clip
@@ -176,7 +178,8 @@ def main() -> None:
     print(f"faces: {origin}; torch threads {torch.get_num_threads()}, {os.cpu_count()} CPUs, "
           f"nice {os.nice(0)}, load average {load}; detector {type(pipeline.detector).__name__}"
           f"{'' if getattr(pipeline.detector, 'mirror', True) else ' (no mirror scan)'}, "
-          f"full scan every {pipeline.full_scan_every} frames")
+          f"full scan every {pipeline.full_scan_every} frames; conv layers in "
+          f"{str(pipeline.trunk.dtype or torch.float32).removeprefix('torch.')}")
     for count, target in targets.items():
         frames = clips[count][0]
         compare(f"{count} face{'s' if count > 1 else ''}", frames, pipeline, paper, args.rounds, args.warmup, target)

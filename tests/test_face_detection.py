@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from gimefive_lib.data.blazeface import MediaPipeFaceDetector, plausible_keypoints
-from gimefive_lib.data.boxes import Box, centred_square, inside_share, iou, padded_crop, square_box
+from gimefive_lib.data.boxes import Box, centred_square, inside_share, iou, mean_box, padded_crop, square_box
 from gimefive_lib.data.detection import ScaledHaarDetector, face_square, largest_face_crop, make_detector
 from gimefive_lib.data.scenes import ASTRONAUT_FACE, astronaut_faces, face_clip, face_scene, place_face
 
@@ -106,6 +106,11 @@ def test_keypoints_placed_like_a_face_pass_and_others_do_not():
     upside_down = face.copy()
     upside_down[3] = (150, 120)  # the mouth above the nose
     assert not plausible_keypoints(upside_down, box)
+
+
+def test_mean_box_averages_centres_and_sides():
+    assert mean_box(Box(100, 100, 100, 100), Box(120, 90, 140, 140)) == Box(110, 95, 120, 120)
+    assert mean_box(Box(10, 20, 30, 40), Box(10, 20, 30, 40)) == Box(10, 20, 30, 40)
 
 
 def test_centred_square_may_leave_the_frame_and_the_model_sees_black_there():

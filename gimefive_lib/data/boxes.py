@@ -57,6 +57,13 @@ def inside_share(inner: Box, outer: Box) -> float:
     return _intersection(inner, outer) / area if area > 0 else 0.0
 
 
+def mean_box(a: Box, b: Box) -> Box:
+    """The box whose centre, width and height are the means of ``a``'s and ``b``'s."""
+    cx, cy = (a.x + a.w / 2 + b.x + b.w / 2) / 2, (a.y + a.h / 2 + b.y + b.h / 2) / 2
+    w, h = (a.w + b.w) / 2, (a.h + b.h) / 2
+    return Box(int(round(cx - w / 2)), int(round(cy - h / 2)), int(round(w)), int(round(h)))
+
+
 def tile_starts(length: int, tile: int, stride: int) -> list[int]:
     """Evenly spread starts of tiles of ``tile`` pixels covering ``length`` with steps of at most ``stride``."""
     if length <= tile:
