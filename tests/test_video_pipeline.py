@@ -209,3 +209,28 @@ def test_a_face_that_jumps_is_found_again_in_the_same_frame(model):
     results = [pipeline.process(frame, i) for i, frame in enumerate(frames)]
     assert [len(r.faces) for r in results] == [1, 1, 1, 1]  # found at once, not at the next full scan
     assert results[2].faces[0].box.x >= 320 - results[2].faces[0].box.w // 2
+
+
+class _FalseFaceDetector:
+    """Full scans find a face and a false one beside it; the search near known faces finds only the face."""
+
+    face, false_face = Box(100, 100, 120, 120), Box(400, 100, 120, 120)
+
+    def __init__(self) -> None:
+        self.full_scans = 0
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        self.full_scans += 1
+        return [self.face, self.false_face]
+
+    def detect_near(self, image: np.ndarray, known: list[Box]) -> list[Box]:
+        return [box for box in known if box == self.face]
+
+
+def test_a_false_face_the_near_search_loses_sends_one_full_scan_not_one_per_frame(model):
+    detector = _FalseFaceDetector()
+    pipeline = FramePipeline(model, detector, cam=False, full_scan_every=10)
+    frame = np.full((480, 640, 3), 128, np.uint8)
+    counts = [len(pipeline.process(frame, i).faces) for i in range(8)]
+    assert detector.full_scans == 2  # frame 0 (the first) and frame 1 (the false face lost), then none till frame 10
+    assert counts == [2, 2, 1, 1, 1, 1, 1, 1]

@@ -108,6 +108,7 @@ class FramePipeline:
         self.max_faces = max_faces
         self.full_scan_every = max(1, full_scan_every)
         self._since_full_scan = 0
+        self._rescanned = False  # the last frame's full scan was sent by a lost face
         self.tracker = IoUTracker(smoothing=smoothing)
         self.landmarks = landmarks
         self._landmarker: MediaPipeLandmarker | None = None
@@ -116,20 +117,24 @@ class FramePipeline:
         """Forget the tracked faces (call between videos)."""
         self.tracker.reset()
         self._since_full_scan = 0
+        self._rescanned = False
 
     def _detect(self, image: np.ndarray) -> list[Box]:
         """A full scan every ``full_scan_every`` frames (or when no face is followed or one is lost), else a search
-        near the faces."""
+        near the faces. A face lost again right after the scan its loss sent is not searched for at once a second
+        time: a false face that full scans find but the near search does not (a face-like patch of the background)
+        otherwise sent a full scan on every frame (8 in a row on the first frames of a real-face clip)."""
         known = [track.box for track in self.tracker.tracks if track.missing == 0]
         detect_near = getattr(self.detector, "detect_near", None)
         if detect_near is None or not known or self._since_full_scan + 1 >= self.full_scan_every:
-            self._since_full_scan = 0
+            self._since_full_scan, self._rescanned = 0, False
             return self.detector.detect(image)
         found = detect_near(image, known)
-        if len(found) < len(known):  # a face was lost (it moved fast, or left): search the whole frame now
-            self._since_full_scan = 0
+        if len(found) < len(known) and not self._rescanned:  # lost (it moved fast, or left): search the frame now
+            self._since_full_scan, self._rescanned = 0, True
             return self.detector.detect(image)
         self._since_full_scan += 1
+        self._rescanned = False
         return found
 
     def process(
