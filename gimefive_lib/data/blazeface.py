@@ -14,17 +14,17 @@ from gimefive_lib.data.boxes import Box, centred_square, inside_share, iou, mean
 from gimefive_lib.data.face_presence import FacePresence
 
 
-def _masked(rgb: np.ndarray, box: Box, others: list[Box], grow: float = 1.2) -> np.ndarray:
+def _masked(rgb: np.ndarray, box: Box, others: list[Box], fill: np.ndarray, grow: float = 1.2) -> np.ndarray:
     """``rgb`` with the squares ``grow`` times the ``others`` boxes (faces or candidates elsewhere) that stay clear
-    of ``box`` filled with the frame's mean colour: in the views that confirm ``box``, a face beside it would
-    otherwise be merged with it by the model's box blending, or win over it (faces a few pixels apart were missed)."""
+    of ``box`` filled with ``fill`` (the frame's mean colour): in the views that confirm ``box``, a face beside it
+    would otherwise be merged with it by the model's box blending, or win over it (faces a few pixels apart were
+    missed)."""
     height, width = rgb.shape[:2]
     hide = [centred_square(other, grow) for other in others]
     hide = [h for h in hide if iou(h, box) == 0.0]
     if not hide:
         return rgb
     out = rgb.copy()
-    fill = np.array(cv2.mean(rgb)[: rgb.shape[2]]).astype(rgb.dtype)  # cv2: 0.3 ms a 640x480 frame, numpy 4.7
     for h in hide:
         out[max(0, h.y) : min(height, h.y + h.h), max(0, h.x) : min(width, h.x + h.w)] = fill
     return out
@@ -39,6 +39,11 @@ def _upright(rgb: np.ndarray, box: Box, scale: float, tilt: float) -> np.ndarray
     return np.ascontiguousarray(turned[margin : side - margin, margin : side - margin])
 
 
+def eye_tilt(points: np.ndarray) -> float:
+    """Degrees by which the line from BlazeFace's right-eye keypoint to its left-eye one turns from level."""
+    return float(np.degrees(np.arctan2(points[1][1] - points[0][1], points[1][0] - points[0][0])))
+
+
 def plausible_keypoints(points: np.ndarray, box: Box) -> bool:
     """Whether BlazeFace's keypoints (eyes, nose tip, mouth, ...) are placed like an upright face's in ``box``: eyes
     a third to 0.6 of the box apart and within 25 degrees of level, the nose 0.15-0.95 eye distances below them
@@ -47,7 +52,7 @@ def plausible_keypoints(points: np.ndarray, box: Box) -> bool:
     eyes = float(np.hypot(*(left - right)))
     if eyes < 1e-6:
         return False
-    tilt = abs(np.degrees(np.arctan2(left[1] - right[1], left[0] - right[0])))
+    tilt = abs(eye_tilt(points))
     below = (nose[1] - (left[1] + right[1]) / 2) / eyes
     mouth_below = (mouth[1] - nose[1]) / eyes
     return 0.33 <= eyes / box.w <= 0.6 and tilt <= 25 and 0.15 <= below <= 0.95 and 0.25 <= mouth_below <= 0.8
@@ -195,6 +200,7 @@ class MediaPipeFaceDetector:
         height, width = rgb.shape[:2]
         found = [hit for region in self._regions(width, height) for hit in self._run(rgb, region)]
         strong = [box for _, box in nms([(score, box) for score, box, _ in found if score >= self.candidate])]
+        fill = np.array(cv2.mean(rgb)[: rgb.shape[2]]).astype(rgb.dtype)  # the frame's mean colour, for _masked
         mirrored = self._mirrored(rgb) if self.mirror and self.presence is not None else []
         candidates = [(hit, False) for hit in found] + [(hit, True) for hit in mirrored]
         faces: list[Box] = []
@@ -204,7 +210,7 @@ class MediaPipeFaceDetector:
                 break
             if any(iou(box, other) > 0.3 for other in faces) or any(iou(box, other) > 0.6 for other in rejected):
                 continue
-            view = _masked(rgb, box, strong)
+            view = _masked(rgb, box, strong, fill)
             if in_mirror:
                 face = self._present_mirrored(view, box, points)
             else:
@@ -221,7 +227,7 @@ class MediaPipeFaceDetector:
     def _presence_crops(self, rgb: np.ndarray, box: Box, scale: float, points: np.ndarray) -> list[np.ndarray]:
         """The square ``scale`` times ``box``, and the same turned upright when the eyes (BlazeFace's keypoints
         ``points``) tilt by more than 8 degrees."""
-        tilt = float(np.degrees(np.arctan2(points[1][1] - points[0][1], points[1][0] - points[0][0])))
+        tilt = eye_tilt(points)
         crops = [padded_crop(rgb, centred_square(box, scale))]
         if abs(tilt) > 8:
             crops.append(_upright(rgb, box, scale, tilt))
