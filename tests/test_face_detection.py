@@ -164,6 +164,33 @@ def test_a_candidate_the_face_mesh_calls_a_face_needs_no_confirming_views(monkey
     assert MediaPipeFaceDetector(min_presence=None).detect(frame) == []
 
 
+def test_confirming_views_stop_once_too_few_are_left_to_pass(monkeypatch):
+    """Six views, at least four with a face's keypoints: after three misses the candidate is rejected without the
+    last three model calls; a face seen in every view takes all six and is kept."""
+    pytest.importorskip("mediapipe")
+    detector = MediaPipeFaceDetector()
+    box = Box(200, 150, 120, 120)
+    scales: list[float] = []
+
+    def missing(rgb, candidate, scale, threshold):
+        scales.append(scale)
+
+    monkeypatch.setattr(detector, "_around", missing)
+    assert detector._confirm(np.zeros((480, 640, 3), np.uint8), box) is None
+    assert scales == list(detector.verify_scales[:3])
+
+    eyes_nose_mouth = np.array([(240, 190), (280, 190), (260, 215), (260, 245), (205, 195), (315, 195)], float)
+
+    def seen(rgb, candidate, scale, threshold):
+        scales.append(scale)
+        return 0.9, box, eyes_nose_mouth
+
+    scales.clear()
+    monkeypatch.setattr(detector, "_around", seen)
+    assert detector._confirm(np.zeros((480, 640, 3), np.uint8), box) == box
+    assert scales == list(detector.verify_scales)
+
+
 def test_candidates_found_in_the_mirror_come_back_onto_the_face_with_their_eyes_on_the_right_sides():
     """The mirrored scan's candidates are mapped back onto the frame: the box and the keypoints land where the
     unmirrored scan puts them (within a tenth of the face), the subject's right eye still first."""

@@ -54,6 +54,24 @@ def test_head_cam_equals_gradcam_of_the_whole_model(model):
     np.testing.assert_allclose(ours, reference, atol=1e-5)
 
 
+def test_a_bf16_head_is_a_copy_that_answers_in_fp32_like_the_fp32_head(model):
+    faces = np.random.default_rng(1).integers(0, 256, (4, 64, 64), dtype=np.uint8)
+    trunk, exact = split_gimefive(model)
+    _, quick = split_gimefive(model, torch.bfloat16)
+    with torch.no_grad():
+        features = trunk(faces_to_tensor(faces))
+        logits, reference = quick(features), exact(features)
+    assert logits.dtype == torch.float32 and quick.classifier[0].weight.dtype == torch.bfloat16
+    assert model.classifier[0].weight.dtype == torch.float32  # the model keeps its own fp32 layers
+    scale = reference.abs().max().item()
+    assert (logits - reference).abs().max().item() < 0.02 * scale
+    labels = [0, 1, 2, 3]
+    pairs = zip(last_block_cams(quick, features, labels), last_block_cams(exact, features, labels), strict=True)
+    shaped = [(ours, theirs) for ours, theirs in pairs if theirs.std() > 0.05]  # untrained: some maps near-flat
+    assert len(shaped) >= 2
+    assert all(np.corrcoef(ours.ravel(), theirs.ravel())[0, 1] > 0.95 for ours, theirs in shaped)
+
+
 def test_cam_leaves_the_model_as_it_was(model, astronaut_frame):
     model.zero_grad(set_to_none=True)
     FramePipeline(model).process(astronaut_frame)
@@ -86,6 +104,7 @@ def test_reduced_precision_follows_the_cpu_and_keeps_the_answers(model, two_face
     exact = FramePipeline(model, smoothing=0.0, reduced_precision=False)
     assert fast.trunk.dtype == autocast_dtype(torch.device("cpu"))  # bf16 where the CPU has it, else None
     assert exact.trunk.dtype is None
+    assert fast.head.dtype == fast.trunk.dtype and exact.head.dtype is None
     pairs = list(zip(fast.process(two_faces.image).faces, exact.process(two_faces.image).faces, strict=True))
     assert len(pairs) == 2
     for quick, full in pairs:

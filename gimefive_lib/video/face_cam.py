@@ -10,6 +10,7 @@ the whole model.
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Iterator
 
 import numpy as np
@@ -23,17 +24,26 @@ from gimefive_lib.models import GiMeFive, last_conv_block
 
 
 class TappedHead(nn.Module):
-    """The last block's max-pool, GiMeFive's pool and classifier, behind an identity ``tap`` read by Grad-CAM."""
+    """The last block's max-pool, GiMeFive's pool and classifier, behind an identity ``tap`` read by Grad-CAM.
 
-    def __init__(self, model: GiMeFive) -> None:
+    ``dtype`` None shares the model's layers; a dtype (bf16, fp16) gives a copy whose layers hold weights of that
+    type: the input is cast after the tap, so Grad-CAM reads activations and gradients in the input's type, and
+    the output comes back in it too.
+    """
+
+    def __init__(self, model: GiMeFive, dtype: torch.dtype | None = None) -> None:
         super().__init__()
         self.tap = nn.Identity()
         self.block_pool = last_conv_block(model)[-1]
         self.pool = model.pool
-        self.classifier = model.classifier
+        self.classifier = model.classifier if dtype is None else copy.deepcopy(model.classifier).to(dtype)
+        self.dtype = dtype
 
     def forward(self, rectified: Tensor) -> Tensor:
-        return self.classifier(self.pool(self.block_pool(self.tap(rectified))).flatten(1))
+        tapped = self.tap(rectified)
+        if self.dtype is None:
+            return self.classifier(self.pool(self.block_pool(tapped)).flatten(1))
+        return self.classifier(self.pool(self.block_pool(tapped.to(self.dtype))).flatten(1)).to(rectified.dtype)
 
 
 class LastBlockGradCAM(GradCAM):
@@ -47,15 +57,16 @@ class LastBlockGradCAM(GradCAM):
         return self.size, self.size
 
 
-def split_gimefive(model: nn.Module) -> tuple[nn.Sequential, TappedHead]:
-    """``(trunk, head)`` sharing the model's layers: ``head(trunk(x)) == model(x)``, split before the last max-pool."""
+def split_gimefive(model: nn.Module, head_dtype: torch.dtype | None = None) -> tuple[nn.Sequential, TappedHead]:
+    """``(trunk, head)`` sharing the model's layers: ``head(trunk(x)) == model(x)``, split before the last max-pool;
+    with ``head_dtype`` the head is a copy in that type (see :class:`TappedHead`)."""
     if not isinstance(model, GiMeFive):
         raise ValueError(f"the video pipeline needs a GiMeFive model, got {type(model).__name__}")
     stages = list(model.features.children())
     last = last_conv_block(model)
     if stages[-1] is not last or not isinstance(last[-1], nn.MaxPool2d):
         raise ValueError("GiMeFive.features must end with the last conv block, itself ending with a max-pool")
-    return nn.Sequential(*stages[:-1], *list(last)[:-1]), TappedHead(model)
+    return nn.Sequential(*stages[:-1], *list(last)[:-1]), TappedHead(model, head_dtype).eval()
 
 
 @contextlib.contextmanager

@@ -38,6 +38,7 @@ function render({ model, el }) {
   let timer = null;
   let inFlight = false;
   let sentAt = 0;
+  let capturedAt = 0;
   let seq = 0;
   let sent = 0;
   let received = 0;
@@ -123,8 +124,9 @@ function render({ model, el }) {
     showStatus();
   }
 
-  // Frames go out as fast as the kernel answers, at most `fps` a second: the next one leaves when the previous
-  // answer arrives (or 1/fps after the previous one left, if that is later). A frame unanswered for 3 s is
+  // Frames go out as fast as the kernel answers, at most `fps` a second: the next one is captured when the
+  // previous answer arrives (or 1/fps after the previous capture began, if that is later: the JPEG encoding
+  // counts within the interval, else it would add its 20-30 ms to every frame's period). A frame unanswered for 3 s is
   // given up and a new one sent, so a lost message cannot stall the stream.
   const interval = () => 1000 / Math.max(1, model.get("fps"));
 
@@ -146,6 +148,7 @@ function render({ model, el }) {
 
   async function sendFrame() {
     if (video.readyState < 2) return false;
+    capturedAt = performance.now();
     const width = model.get("width");
     const height = model.get("height");
     canvas.width = width;
@@ -165,7 +168,7 @@ function render({ model, el }) {
 
   function next() {
     inFlight = false;
-    if (stream) schedule(interval() - (performance.now() - sentAt));
+    if (stream) schedule(interval() - (performance.now() - capturedAt));
   }
 
   function onMessage(msg, buffers) {
