@@ -82,6 +82,19 @@ def test_detect_near_follows_a_moving_face_with_one_call_each():
         assert iou(face_square(detector, known, 640, 480), truth) >= 0.5
 
 
+def test_detect_near_finds_a_face_that_moved_most_of_its_size_and_nothing_on_a_blank_frame():
+    """Beyond the two close views, a third one three times the box finds a face that jumped (a camera sampled at
+    10 frames/s), as long as BlazeFace is sure of it; where there is no face it finds none."""
+    pytest.importorskip("mediapipe")
+    detector = make_detector()
+    frame, (truth,) = face_scene(astronaut_faces(1).images, np.random.default_rng(3), sizes=(150, 150))
+    before = Box(truth.x - 110, truth.y + 60, truth.w, truth.h)  # where the face was a frame ago
+    assert iou(before, truth) < 0.1
+    (found,) = detector.detect_near(frame, [before])
+    assert iou(face_square(detector, found, 640, 480), truth) >= 0.5
+    assert detector.detect_near(np.full_like(frame, 128), [before]) == []
+
+
 def test_largest_face_crop_is_the_square_of_the_aligned_face():
     pytest.importorskip("mediapipe")
     detector = make_detector()

@@ -16,7 +16,7 @@ from gimefive_lib.video.draw import draw_results
 from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
 from gimefive_lib.video.frames import astronaut_clip, synthetic_clip
 from gimefive_lib.video.pipeline import FaceResult, FramePipeline, FrameResult
-from gimefive_lib.video.tracking import IoUTracker
+from gimefive_lib.video.tracking import IoUTracker, match_boxes
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +156,23 @@ def test_tracker_keeps_ids_and_smooths_probabilities():
     assert [t.track_id for t in tracker.tracks] == [1]  # face 0 unseen for 2 frames > max_missing
 
 
+def test_a_face_that_speeds_up_to_more_than_half_its_size_a_frame_keeps_its_track():
+    tracker = IoUTracker(smoothing=0.5)
+    probabilities = np.eye(6)[[0]]
+    xs = [100, 120, 170, 220, 270]  # 20 px, then 50 px a frame, for a face of 80 px
+    ids = [tracker.update([Box(x, 100, 80, 80)], probabilities)[0].track_id for x in xs]
+    assert iou(Box(120, 100, 80, 80), Box(170, 100, 80, 80)) < 0.3  # by its last box alone it would be lost
+    assert ids == [0, 0, 0, 0, 0]
+    assert tracker.tracks[0].predicted == Box(320, 100, 80, 80)  # where the pipeline searches next
+
+
+def test_boxes_are_matched_one_to_one_the_most_overlapping_first():
+    boxes = [Box(0, 0, 10, 10), Box(2, 0, 10, 10)]
+    assert match_boxes(boxes, [Box(2, 0, 10, 10)], 0.3) == {1: 0}
+    assert match_boxes(boxes, [Box(1, 0, 10, 10), Box(100, 0, 10, 10)], 0.3) in ({0: 0}, {1: 0})
+    assert match_boxes(boxes, [Box(50, 50, 10, 10)], 0.3) == {}
+
+
 def test_iou():
     assert iou(Box(0, 0, 10, 10), Box(0, 0, 10, 10)) == 1.0
     assert iou(Box(0, 0, 10, 10), Box(5, 0, 10, 10)) == pytest.approx(50 / 150)
@@ -253,3 +270,29 @@ def test_a_false_face_the_near_search_loses_sends_one_full_scan_not_one_per_fram
     counts = [len(pipeline.process(frame, i).faces) for i in range(8)]
     assert detector.full_scans == 2  # frame 0 (the first) and frame 1 (the false face lost), then none till frame 10
     assert counts == [2, 2, 1, 1, 1, 1, 1, 1]
+
+
+class _NewFaceDetector:
+    """Full scans find face A, then face B elsewhere (A left), then B where it moved; near searches find nothing
+    (both faces move too fast for them)."""
+
+    scans = [[Box(40, 40, 120, 120)], [Box(400, 200, 120, 120)], [Box(470, 250, 120, 120)]]
+
+    def __init__(self) -> None:
+        self.full_scans = 0
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        self.full_scans += 1
+        return self.scans[min(self.full_scans, len(self.scans)) - 1]
+
+    def detect_near(self, image: np.ndarray, known: list[Box]) -> list[Box]:
+        return []
+
+
+def test_a_new_face_the_rescan_found_elsewhere_gets_a_rescan_when_it_is_lost(model):
+    detector = _NewFaceDetector()
+    pipeline = FramePipeline(model, detector, cam=False, full_scan_every=10)
+    frame = np.full((480, 640, 3), 128, np.uint8)
+    results = [pipeline.process(frame, i) for i in range(3)]
+    assert detector.full_scans == 3  # frame 0, then A lost (B found), then B lost (found where it moved)
+    assert [[face.box.x for face in r.faces] for r in results] == [[40], [400], [470]]

@@ -155,13 +155,13 @@ class MediaPipeFaceDetector:
         return found
 
     def _around(
-        self, rgb: np.ndarray, box: Box, scale: float, threshold: float
+        self, rgb: np.ndarray, box: Box, scale: float, threshold: float, min_iou: float = 0.3
     ) -> tuple[float, Box, np.ndarray] | None:
-        """The best face (score, box, keypoints) scoring ``threshold`` or more in the square ``scale`` times ``box``
-        centred on it (black beyond the frame: a view moved inside the frame puts a face near its edge, where the
-        model misses many), or None."""
+        """The best face (score, box, keypoints) scoring ``threshold`` or more and overlapping ``box`` by ``min_iou``
+        in the square ``scale`` times ``box`` centred on it (black beyond the frame: a view moved inside the frame
+        puts a face near its edge, where the model misses many), or None."""
         hits = [hit for hit in self._run(rgb, centred_square(box, scale))
-                if hit[0] >= threshold and iou(hit[1], box) >= 0.3]
+                if hit[0] >= threshold and iou(hit[1], box) >= min_iou]
         return max(hits, key=lambda hit: hit[0]) if hits else None
 
     @staticmethod
@@ -299,13 +299,21 @@ class MediaPipeFaceDetector:
             return None
         return best
 
+    def _jumped(self, rgb: np.ndarray, box: Box) -> tuple[float, Box, np.ndarray] | None:
+        """A face that moved by most of its size since ``box`` (a camera sampled at 10 frames/s): seen in the
+        square three times ``box``, overlapping it a little, scoring ``sure`` or more and with a face's keypoints
+        (nothing else confirms it), or None."""
+        hit = self._around(rgb, box, 3.0, self.sure, min_iou=0.05)
+        return hit if hit is not None and plausible_keypoints(hit[2], hit[1]) else None
+
     def detect_near(self, image: np.ndarray, known: list[Box]) -> list[Box]:
         """The faces found again around ``known`` boxes (one model call each, a second one closer in when the
-        first misses), largest first."""
+        first misses, a third one wider for a face that jumped: :meth:`_jumped`), largest first."""
         rgb = self._rgb(image)
         faces: list[Box] = []
         for box in known:
-            again = self._around(rgb, box, 2.0, self.candidate) or self._around(rgb, box, 1.5, self.candidate)
+            again = (self._around(rgb, box, 2.0, self.candidate) or self._around(rgb, box, 1.5, self.candidate)
+                     or self._jumped(rgb, box))
             if again is not None and all(iou(again[1], other) <= 0.3 for other in faces):
                 faces.append(again[1])
         return sorted(faces, key=lambda b: b.w * b.h, reverse=True)

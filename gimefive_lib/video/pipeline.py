@@ -9,14 +9,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from gimefive_lib.data.detection import Box, FaceDetector, crop_face, face_square, make_detector
+from gimefive_lib.data.detection import Box, FaceDetector, crop_face, face_square, iou, make_detector
 from gimefive_lib.data.preprocess import FACE_SIZE, faces_to_tensor
 from gimefive_lib.devices import autocast_dtype, model_device
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models.fused import InferenceTrunk
 from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
 from gimefive_lib.video.mesh import MediaPipeLandmarker, assign_to_boxes
-from gimefive_lib.video.tracking import IoUTracker
+from gimefive_lib.video.tracking import IoUTracker, match_boxes
 
 
 @dataclass
@@ -111,7 +111,7 @@ class FramePipeline:
         self.max_faces = max_faces
         self.full_scan_every = max(1, full_scan_every)
         self._since_full_scan = 0
-        self._rescanned = False  # the last frame's full scan was sent by a lost face
+        self._suspects: list[Box] = []  # faces the last frame's full scan found where the near search lost some
         self.tracker = IoUTracker(smoothing=smoothing)
         self.landmarks = landmarks
         self._landmarker: MediaPipeLandmarker | None = None
@@ -120,24 +120,31 @@ class FramePipeline:
         """Forget the tracked faces (call between videos)."""
         self.tracker.reset()
         self._since_full_scan = 0
-        self._rescanned = False
+        self._suspects = []
 
     def _detect(self, image: np.ndarray) -> list[Box]:
         """A full scan every ``full_scan_every`` frames (or when no face is followed or one is lost), else a search
-        near the faces. A face lost again right after the scan its loss sent is not searched for at once a second
-        time: a false face that full scans find but the near search does not (a face-like patch of the background)
-        otherwise sent a full scan on every frame (8 in a row on the first frames of a real-face clip)."""
-        known = [track.box for track in self.tracker.tracks if track.missing == 0]
+        near where the faces are predicted to be (:attr:`Track.predicted`). A face lost again where the scan its
+        loss sent had found it is not searched for at once a second time: a false face that full scans find but the
+        near search does not (a face-like patch of the background) otherwise sent a full scan on every frame (8 in
+        a row on the first frames of a real-face clip). A new face that such a scan found elsewhere still gets one
+        (a camera's faces that move by half their size between frames were otherwise missed in every other
+        frame)."""
+        known = [track.predicted for track in self.tracker.tracks if track.missing == 0]
         detect_near = getattr(self.detector, "detect_near", None)
         if detect_near is None or not known or self._since_full_scan + 1 >= self.full_scan_every:
-            self._since_full_scan, self._rescanned = 0, False
+            self._since_full_scan, self._suspects = 0, []
             return self.detector.detect(image)
         found = detect_near(image, known)
-        if len(found) < len(known) and not self._rescanned:  # lost (it moved fast, or left): search the frame now
-            self._since_full_scan, self._rescanned = 0, True
-            return self.detector.detect(image)
+        taken = match_boxes(known, found, 0.3)
+        lost = [box for i, box in enumerate(known) if i not in taken]
+        if any(all(iou(box, suspect) <= 0.3 for suspect in self._suspects) for box in lost):
+            faces = self.detector.detect(image)  # lost (it moved fast, or left): search the frame now
+            self._since_full_scan = 0
+            self._suspects = [face for face in faces if any(iou(face, box) > 0.3 for box in lost)]
+            return faces
         self._since_full_scan += 1
-        self._rescanned = False
+        self._suspects = []
         return found
 
     def process(

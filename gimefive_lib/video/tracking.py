@@ -11,16 +11,41 @@ from gimefive_lib.data.detection import Box, iou
 
 @dataclass
 class Track:
-    """One followed face: its id, last box, smoothed probabilities and frames since it was last seen."""
+    """One followed face: its id, last box, smoothed probabilities, frames since it was last seen and how far its
+    box moved per frame (x, y) between its last two sightings."""
 
     track_id: int
     box: Box
     smoothed: np.ndarray
     missing: int = 0
+    motion: tuple[int, int] = (0, 0)
+
+    @property
+    def predicted(self) -> Box:
+        """Where the box will be in the next frame if the face keeps moving as it did (may leave the frame)."""
+        dx, dy = self.motion
+        return Box(self.box.x + dx, self.box.y + dy, self.box.w, self.box.h)
+
+
+def match_boxes(boxes: list[Box], others: list[Box], min_iou: float) -> dict[int, int]:
+    """Pairs ``{i: j}`` of ``boxes[i]`` and ``others[j]``, one to one, the most overlapping first, each pair
+    overlapping by ``min_iou`` or more."""
+    pairs = sorted(((iou(box, other), i, j) for i, box in enumerate(boxes) for j, other in enumerate(others)),
+                   reverse=True)
+    matched: dict[int, int] = {}
+    for overlap, i, j in pairs:
+        if overlap < min_iou:
+            break
+        if i not in matched and j not in matched.values():
+            matched[i] = j
+    return matched
 
 
 class IoUTracker:
     """Match each frame's boxes to the previous faces by IoU and keep an exponential moving average per face.
+
+    A box is matched against where each face is predicted to be (:attr:`Track.predicted`), so a face that moves
+    steadily by a good part of its size between frames (a camera sampled at 10 frames/s) keeps its track.
 
     ``smoothing`` is the weight of the past (0 = no smoothing); a face unseen for more than ``max_missing``
     frames is forgotten, and a box overlapping no known face by ``min_iou`` starts a new track.
@@ -42,18 +67,8 @@ class IoUTracker:
 
     def update(self, boxes: list[Box], probabilities: np.ndarray) -> list[Track]:
         """Assign ``boxes`` (with their ``(N, 6)`` probabilities) to tracks; returns the track of each box in order."""
-        pairs = sorted(
-            ((iou(box, track.box), i, j) for i, box in enumerate(boxes) for j, track in enumerate(self.tracks)),
-            reverse=True,
-        )
-        matched: dict[int, Track] = {}
-        used: set[int] = set()
-        for overlap, i, j in pairs:
-            if overlap < self.min_iou:
-                break
-            if i not in matched and j not in used:
-                matched[i] = self.tracks[j]
-                used.add(j)
+        pairs = match_boxes(boxes, [track.predicted for track in self.tracks], self.min_iou)
+        matched = {i: self.tracks[j] for i, j in pairs.items()}
         for track in self.tracks:
             track.missing += 1
         assigned = []
@@ -66,6 +81,9 @@ class IoUTracker:
                 self.tracks.append(track)
             else:
                 track.smoothed = self.smoothing * track.smoothed + (1.0 - self.smoothing) * probs
+                frames = track.missing  # frames since its last sighting, this one included
+                track.motion = (round((box.x + box.w / 2 - track.box.x - track.box.w / 2) / frames),
+                                round((box.y + box.h / 2 - track.box.y - track.box.h / 2) / frames))
             track.box, track.missing = box, 0
             assigned.append(track)
         self.tracks = [t for t in self.tracks if t.missing <= self.max_missing]
