@@ -72,6 +72,14 @@ def test_a_bf16_head_is_a_copy_that_answers_in_fp32_like_the_fp32_head(model):
     assert all(np.corrcoef(ours.ravel(), theirs.ravel())[0, 1] > 0.95 for ours, theirs in shaped)
 
 
+def test_splitting_leaves_the_model_s_mode_alone_and_the_bf16_copy_infers():
+    training = build_model("gimefive").train()
+    _, shared = split_gimefive(training)
+    _, copied = split_gimefive(training, torch.bfloat16)
+    assert training.classifier.training and shared.classifier is training.classifier
+    assert not copied.classifier.training  # dropout off in the copy, which only infers
+
+
 def test_cam_leaves_the_model_as_it_was(model, astronaut_frame):
     model.zero_grad(set_to_none=True)
     FramePipeline(model).process(astronaut_frame)

@@ -36,7 +36,7 @@ class TappedHead(nn.Module):
         self.tap = nn.Identity()
         self.block_pool = last_conv_block(model)[-1]
         self.pool = model.pool
-        self.classifier = model.classifier if dtype is None else copy.deepcopy(model.classifier).to(dtype)
+        self.classifier = model.classifier if dtype is None else copy.deepcopy(model.classifier).to(dtype).eval()
         self.dtype = dtype
 
     def forward(self, rectified: Tensor) -> Tensor:
@@ -66,7 +66,7 @@ def split_gimefive(model: nn.Module, head_dtype: torch.dtype | None = None) -> t
     last = last_conv_block(model)
     if stages[-1] is not last or not isinstance(last[-1], nn.MaxPool2d):
         raise ValueError("GiMeFive.features must end with the last conv block, itself ending with a max-pool")
-    return nn.Sequential(*stages[:-1], *list(last)[:-1]), TappedHead(model, head_dtype).eval()
+    return nn.Sequential(*stages[:-1], *list(last)[:-1]), TappedHead(model, head_dtype)
 
 
 @contextlib.contextmanager
