@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from gimefive_lib.data.blazeface import MediaPipeFaceDetector
-from gimefive_lib.data.detection import Box, FaceDetector, ScaledHaarDetector, face_square, iou
+from gimefive_lib.data.boxes import match_boxes
+from gimefive_lib.data.detection import Box, FaceDetector, ScaledHaarDetector, face_square
 from gimefive_lib.data.scenes import face_scene, real_faces
 from gimefive_lib.evaluation.significance import bootstrap_mean_ci
 
@@ -45,13 +46,9 @@ def match(
 ) -> tuple[list[bool], int]:
     """Which true faces were found (greedy by IoU of the squared crop, >= 0.5) and how many detections matched none."""
     squares = [face_square(detector, box, width, height) for box in found]
-    pairs = sorted(((iou(s, t), i, j) for i, s in enumerate(squares) for j, t in enumerate(truth)), reverse=True)
-    used_found, used_truth = set(), set()
-    for overlap, i, j in pairs:
-        if overlap >= 0.5 and i not in used_found and j not in used_truth:
-            used_found.add(i)
-            used_truth.add(j)
-    return [j in used_truth for j in range(len(truth))], len(found) - len(used_found)
+    matched = match_boxes(squares, truth, 0.5)
+    found_faces = set(matched.values())
+    return [j in found_faces for j in range(len(truth))], len(found) - len(matched)
 
 
 def seed_frames(data: Path, frames: int, seed: int) -> tuple[list, list, str]:

@@ -8,6 +8,7 @@ import torch
 from pytorch_grad_cam import GradCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
+from gimefive_lib.data.boxes import match_boxes
 from gimefive_lib.data.detection import Box, HaarFaceDetector, ScaledHaarDetector, crop_face, iou, make_detector
 from gimefive_lib.data.preprocess import faces_to_tensor
 from gimefive_lib.devices import autocast_dtype
@@ -16,7 +17,7 @@ from gimefive_lib.video.draw import draw_results
 from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
 from gimefive_lib.video.frames import astronaut_clip, synthetic_clip
 from gimefive_lib.video.pipeline import FaceResult, FramePipeline, FrameResult
-from gimefive_lib.video.tracking import IoUTracker, match_boxes
+from gimefive_lib.video.tracking import IoUTracker
 
 
 @pytest.fixture(scope="module")

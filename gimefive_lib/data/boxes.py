@@ -64,6 +64,20 @@ def mean_box(a: Box, b: Box) -> Box:
     return Box(int(round(cx - w / 2)), int(round(cy - h / 2)), int(round(w)), int(round(h)))
 
 
+def match_boxes(boxes: list[Box], others: list[Box], min_iou: float) -> dict[int, int]:
+    """Pairs ``{i: j}`` of ``boxes[i]`` and ``others[j]``, one to one, the most overlapping first, each pair
+    overlapping by ``min_iou`` or more."""
+    pairs = sorted(((iou(box, other), i, j) for i, box in enumerate(boxes) for j, other in enumerate(others)),
+                   reverse=True)
+    matched: dict[int, int] = {}
+    for overlap, i, j in pairs:
+        if overlap < min_iou:
+            break
+        if i not in matched and j not in matched.values():
+            matched[i] = j
+    return matched
+
+
 def tile_starts(length: int, tile: int, stride: int) -> list[int]:
     """Evenly spread starts of tiles of ``tile`` pixels covering ``length`` with steps of at most ``stride``."""
     if length <= tile:

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from gimefive_lib.data.boxes import match_boxes
 from gimefive_lib.data.detection import Box, FaceDetector, crop_face, face_square, iou, make_detector
 from gimefive_lib.data.preprocess import FACE_SIZE, faces_to_tensor
 from gimefive_lib.devices import autocast_dtype, model_device
@@ -16,7 +17,7 @@ from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models.fused import InferenceTrunk
 from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
 from gimefive_lib.video.mesh import MediaPipeLandmarker, assign_to_boxes
-from gimefive_lib.video.tracking import IoUTracker, match_boxes
+from gimefive_lib.video.tracking import IoUTracker
 
 
 @dataclass
@@ -136,7 +137,7 @@ class FramePipeline:
             self._since_full_scan, self._suspects = 0, []
             return self.detector.detect(image)
         found = detect_near(image, known)
-        taken = match_boxes(known, found, 0.3)
+        taken = match_boxes(known, found, self.tracker.min_iou)
         lost = [box for i, box in enumerate(known) if i not in taken]
         if any(all(iou(box, suspect) <= 0.3 for suspect in self._suspects) for box in lost):
             faces = self.detector.detect(image)  # lost (it moved fast, or left): search the frame now

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gimefive_lib.data.detection import Box, iou
+from gimefive_lib.data.boxes import Box, match_boxes
 
 
 @dataclass
@@ -25,20 +25,6 @@ class Track:
         """Where the box will be in the next frame if the face keeps moving as it did (may leave the frame)."""
         dx, dy = self.motion
         return Box(self.box.x + dx, self.box.y + dy, self.box.w, self.box.h)
-
-
-def match_boxes(boxes: list[Box], others: list[Box], min_iou: float) -> dict[int, int]:
-    """Pairs ``{i: j}`` of ``boxes[i]`` and ``others[j]``, one to one, the most overlapping first, each pair
-    overlapping by ``min_iou`` or more."""
-    pairs = sorted(((iou(box, other), i, j) for i, box in enumerate(boxes) for j, other in enumerate(others)),
-                   reverse=True)
-    matched: dict[int, int] = {}
-    for overlap, i, j in pairs:
-        if overlap < min_iou:
-            break
-        if i not in matched and j not in matched.values():
-            matched[i] = j
-    return matched
 
 
 class IoUTracker:
