@@ -1,6 +1,8 @@
 """Frames per second of the video pipeline at 640x480 with one and with four faces, beside the paper's per-frame loop.
 
-Ours, end to end as ``python -m gimefive_lib video`` runs it: ``FramePipeline`` (BlazeFace, the default detector,
+Ours, end to end as ``python -m gimefive_lib video`` runs it (``annotate_video``, with the faces of the next frames
+located in a second thread while torch works on one thread: ``--no-lookahead`` runs one frame at a time on torch's
+default threads): ``FramePipeline`` (BlazeFace, the default detector,
 without the mirror scan of still images: a full search every ``full_scan_every`` frames, one model call per
 followed face in between; all faces in one batch, the conv blocks run once, in bf16 on a CPU with AVX512-BF16
 or AMX (``--fp32`` keeps fp32), and Grad-CAM back-propagates only through the head), ``draw_results`` and the
@@ -15,6 +17,7 @@ median of the rounds is reported. The clips are RAF-DB train faces drifting over
 The weights do not change the speed, so an untrained GiMeFive is used.
 
     PYTHONPATH=. nice -n 19 .venv/bin/python bench/video_fps.py [--frames 90] [--rounds 3] [--threads N] [--fp32]
+        [--no-lookahead]
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ from gimefive_lib.data.detection import HAAR_CASCADE
 from gimefive_lib.data.scenes import benchmark_clip
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import build_model
-from gimefive_lib.video.draw import draw_results
+from gimefive_lib.video.frames import ClipSource
+from gimefive_lib.video.lookahead import torch_threads_beside_detector
 from gimefive_lib.video.pipeline import VIDEO_FULL_SCAN_EVERY, FramePipeline
-from gimefive_lib.video.writer import AnnotatedVideoWriter
+from gimefive_lib.video.runner import annotate_video
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -93,29 +97,16 @@ class PaperLoop:
         return len(faces)
 
 
-def time_ours(pipeline: FramePipeline, frames: np.ndarray) -> tuple[float, float, int, dict[str, float]]:
-    """Wall and CPU seconds for all frames (analyse, draw, encode), faces found, mean milliseconds per stage."""
-    pipeline.reset()
-    stages: dict[str, list[float]] = {}
-    faces = 0
-    folder = tempfile.TemporaryDirectory()
-    writer = AnnotatedVideoWriter(Path(folder.name) / "bench.mp4", 30.0)
-    cpu, started = time.process_time(), time.perf_counter()
-    for i, frame in enumerate(frames):
-        result = pipeline.process(frame, i, i / 30)
-        before_draw = time.perf_counter()
-        drawn = draw_results(frame, result)
-        before_write = time.perf_counter()
-        writer.write(drawn)
-        stages.setdefault("draw", []).append(before_write - before_draw)
-        stages.setdefault("encode", []).append(time.perf_counter() - before_write)
-        for name, seconds in result.timings.items():
-            stages.setdefault(name, []).append(seconds)
-        faces += len(result.faces)
-    writer.close()
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    folder.cleanup()
-    return wall, cpu, faces, {k: 1000 * float(np.mean(v)) for k, v in stages.items()}
+def time_ours(pipeline: FramePipeline, frames: np.ndarray, lookahead: bool, threads: int | None
+              ) -> tuple[float, float, int, dict[str, float]]:
+    """Wall and CPU seconds for all frames as the ``video`` command runs them (``annotate_video``: locate, classify,
+    Grad-CAM, draw, encode), faces found, mean milliseconds per stage."""
+    with tempfile.TemporaryDirectory() as folder:
+        cpu = time.process_time()
+        run = annotate_video(ClipSource(frames, 30.0, "bench"), pipeline, Path(folder) / "bench.mp4",
+                             lookahead=lookahead, threads=threads)
+        cpu = time.process_time() - cpu
+    return run.seconds, cpu, run.faces, run.stage_ms
 
 
 def time_paper(loop: PaperLoop, frames_bgr: np.ndarray) -> tuple[float, float, int]:
@@ -128,14 +119,14 @@ def time_paper(loop: PaperLoop, frames_bgr: np.ndarray) -> tuple[float, float, i
 
 
 def compare(clip: str, frames: np.ndarray, pipeline: FramePipeline, paper: PaperLoop, rounds: int, warmup: int,
-            target: float) -> None:
+            target: float, lookahead: bool, threads: int | None) -> None:
     """Time both loops on ``frames`` for ``rounds`` rounds, alternating, and print the medians."""
     frames_bgr = np.ascontiguousarray(frames[..., ::-1])
-    time_ours(pipeline, frames[:warmup])
+    time_ours(pipeline, frames[:warmup], lookahead, threads)
     time_paper(paper, frames_bgr[:warmup])
     ours, theirs, cpu_ours, cpu_paper, stages = [], [], [], [], {}
     for _ in range(rounds):
-        wall, cpu, faces_ours, stages = time_ours(pipeline, frames)
+        wall, cpu, faces_ours, stages = time_ours(pipeline, frames, lookahead, threads)
         ours.append(len(frames) / wall)
         cpu_ours.append(1000 * cpu / len(frames))
         wall, cpu, faces_paper = time_paper(paper, frames_bgr)
@@ -159,13 +150,14 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=90)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
+    parser.add_argument("--threads", type=int,
+                        help="torch threads for ours (default: as the video command, all cores but the detector's)")
+    parser.add_argument("--no-lookahead", action="store_true",
+                        help="ours locates each frame's faces in turn (as `video --no-lookahead`)")
     parser.add_argument("--full-scan-every", type=int, default=VIDEO_FULL_SCAN_EVERY,
                         help=f"frames between whole-frame searches (default {VIDEO_FULL_SCAN_EVERY}, as `video` runs)")
     parser.add_argument("--fp32", action="store_true", help="conv layers in fp32 (as `video --fp32`)")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
 
     torch.manual_seed(0)
     pipeline = FramePipeline(build_model("gimefive").eval(), full_scan_every=args.full_scan_every,
@@ -175,15 +167,20 @@ def main() -> None:
     targets = {1: 50.0, 4: 20.0}  # frames per second, by faces in the clip
     clips = {count: benchmark_clip(args.data, count, args.frames) for count in targets}
     origin = clips[1][2]
-    print(f"faces: {origin}; torch threads {torch.get_num_threads()}, {os.cpu_count()} CPUs, "
+    lookahead = "off" if args.no_lookahead else "on"
+    threads = args.threads or (torch.get_num_threads() if args.no_lookahead else torch_threads_beside_detector())
+    print(f"faces: {origin}; lookahead {lookahead}, torch threads {threads} (the paper's loop "
+          f"{torch.get_num_threads()}), {os.cpu_count()} CPUs, "
           f"nice {os.nice(0)}, load average {load}; detector {type(pipeline.detector).__name__}"
           f"{'' if getattr(pipeline.detector, 'mirror', True) else ' (no mirror scan)'}, "
           f"full scan every {pipeline.full_scan_every} frames; conv layers in "
           f"{str(pipeline.trunk.dtype or torch.float32).removeprefix('torch.')}")
     for count, target in targets.items():
         frames = clips[count][0]
-        compare(f"{count} face{'s' if count > 1 else ''}", frames, pipeline, paper, args.rounds, args.warmup, target)
-    print("CPU ms/frame sums all threads (OpenMP threads spin while they wait, so it grows on a busy machine)")
+        compare(f"{count} face{'s' if count > 1 else ''}", frames, pipeline, paper, args.rounds, args.warmup, target,
+                not args.no_lookahead, args.threads)
+    print("CPU ms/frame sums all threads (OpenMP threads spin while they wait, so it grows on a busy machine); with "
+          "lookahead, detect runs in a second thread beside the other stages")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from functools import lru_cache
 
 import torch
@@ -88,3 +89,16 @@ def device_report(preferred: str | None = "auto") -> dict:
         "channels_last": use_channels_last(device),
         "cpu_threads": torch.get_num_threads(),
     }
+
+
+@contextlib.contextmanager
+def torch_threads(count: int | None) -> Iterator[None]:
+    """Run torch on ``count`` CPU threads for a while (None or 0: leave its setting alone), then restore it."""
+    before = torch.get_num_threads()
+    if count and count != before:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)

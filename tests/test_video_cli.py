@@ -10,6 +10,8 @@ from gimefive_lib.cli import main
 from gimefive_lib.models import build_model
 from gimefive_lib.training.checkpoint import save_atomic
 from gimefive_lib.video.frames import VideoFileSource, astronaut_clip
+from gimefive_lib.video.lookahead import torch_threads_beside_detector
+from gimefive_lib.video.pipeline import FramePipeline
 from gimefive_lib.video.writer import AnnotatedVideoWriter
 
 
@@ -85,15 +87,26 @@ def test_full_scan_every_is_an_option_that_must_be_positive(files, tmp_path, cap
     assert refused.value.code == 2 and "--full-scan-every" in capsys.readouterr().err
 
 
-def test_threads_sets_torchs_thread_count(files, tmp_path):
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [(["--threads", "1"], lambda before: 1), ([], lambda before: torch_threads_beside_detector()),
+     (["--no-lookahead"], lambda before: before)],
+)
+def test_threads_set_torchs_thread_count_while_the_video_runs(files, tmp_path, monkeypatch, extra, expected):
     clip, checkpoint = files
     before = torch.get_num_threads()
-    try:
-        assert main(["video", "--input", str(clip), "--checkpoint", str(checkpoint), "--no-cam", "--threads", "1",
-                     "--csv", str(tmp_path / "t.csv")]) == 0
-        assert torch.get_num_threads() == 1
-    finally:
-        torch.set_num_threads(before)
+    seen = []
+    describe = FramePipeline.describe
+
+    def counting(self, *args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return describe(self, *args, **kwargs)
+
+    monkeypatch.setattr(FramePipeline, "describe", counting)
+    assert main(["video", "--input", str(clip), "--checkpoint", str(checkpoint), "--no-cam", *extra,
+                 "--csv", str(tmp_path / "t.csv")]) == 0
+    assert seen and set(seen) == {expected(before)}
+    assert torch.get_num_threads() == before  # restored afterwards
 
 
 def test_fp32_keeps_the_faces_and_moves_the_probabilities_by_little(files, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +21,7 @@ from gimefive_lib.video.frames import (
     fallback_clip,
     synthetic_clip,
 )
+from gimefive_lib.video.lookahead import located_frames
 from gimefive_lib.video.pipeline import FramePipeline
 from gimefive_lib.video.runner import annotate_video
 from gimefive_lib.video.timeline import (
@@ -132,18 +135,47 @@ def test_annotate_video_writes_every_frame_and_one_row_per_face(tmp_path, pipeli
     assert table["face"].nunique() == 1  # tracked as one face through the zoom
 
 
-def test_annotate_video_failure_leaves_no_output(tmp_path, pipeline, monkeypatch):
-    calls = iter(range(100))
+def _locating_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "gimefive-locate"]
 
-    def failing(image, index=0, time_s=0.0, landmarks=None):
+
+@pytest.mark.parametrize("lookahead", [True, False])
+@pytest.mark.parametrize("stage", ["locate", "describe"])
+def test_annotate_video_failure_leaves_no_output(tmp_path, pipeline, monkeypatch, stage, lookahead):
+    calls = iter(range(100))
+    original = getattr(FramePipeline, stage)
+
+    def failing(*args, **kwargs):
         if next(calls) == 1:
             raise RuntimeError("model exploded")
-        return FramePipeline.process(pipeline, image, index, time_s, landmarks)
+        return original(pipeline, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "process", failing)
+    monkeypatch.setattr(pipeline, stage, failing)
     with pytest.raises(RuntimeError, match="model exploded"):
-        annotate_video(ClipSource(_frames(3), 10.0, "squares"), pipeline, tmp_path / "out.mp4", tmp_path / "o.csv")
+        annotate_video(ClipSource(_frames(3), 10.0, "squares"), pipeline, tmp_path / "out.mp4", tmp_path / "o.csv",
+                       lookahead=lookahead)
     assert list(tmp_path.iterdir()) == []
+    assert _locating_threads() == []  # the worker that located ahead has stopped
+
+
+def test_lookahead_gives_the_results_of_one_frame_at_a_time(pipeline):
+    clip = astronaut_clip(8)
+    ahead = annotate_video(clip, pipeline, lookahead=True).table
+    in_turn = annotate_video(clip, pipeline, lookahead=False).table
+    boxes = ["frame", "face", "x", "y", "w", "h"]
+    assert len(ahead) == 8 and ahead[boxes].equals(in_turn[boxes])
+    # torch may run on another number of threads with lookahead: the same sums, maybe in another order
+    np.testing.assert_allclose(ahead[list(EMOTIONS)], in_turn[list(EMOTIONS)], atol=1e-3)
+
+
+def test_located_frames_stop_their_worker_when_the_loop_stops_early(pipeline):
+    frames = iter(ClipSource(_frames(20), 10.0, "squares"))
+    located = located_frames(frames, pipeline, depth=2)
+    frame, faces = next(located)
+    assert frame.index == 0 and faces.boxes == [] and _locating_threads()
+    located.close()
+    assert _locating_threads() == []
+    assert next(frames).index <= 4  # the worker read at most depth + 1 frames ahead
 
 
 def test_emotion_timeline_has_a_line_per_emotion_and_face():

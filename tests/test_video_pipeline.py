@@ -165,6 +165,17 @@ def test_tracker_keeps_ids_and_smooths_probabilities():
     assert [t.track_id for t in tracker.tracks] == [1]  # face 0 unseen for 2 frames > max_missing
 
 
+def test_boxes_are_assigned_before_their_probabilities_are_observed():
+    tracker = IoUTracker(smoothing=0.5)
+    (a,) = tracker.assign([Box(100, 100, 80, 80)])
+    assert a.smoothed is None  # a new face has no average until its probabilities come
+    (b,) = tracker.assign([Box(110, 100, 80, 80)])  # the next frame assigned before this one is classified
+    assert b is a and a.box == Box(110, 100, 80, 80) and a.motion == (10, 0) and a.smoothed is None
+    tracker.observe([a], np.eye(6)[[2]])
+    tracker.observe([b], np.eye(6)[[4]])
+    np.testing.assert_allclose(a.smoothed, 0.5 * np.eye(6)[2] + 0.5 * np.eye(6)[4])
+
+
 def test_a_face_that_speeds_up_to_more_than_half_its_size_a_frame_keeps_its_track():
     tracker = IoUTracker(smoothing=0.5)
     probabilities = np.eye(6)[[0]]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import torch
-
 from gimefive_lib.cli import options
 from gimefive_lib.data.detection import DEFAULT_DETECTOR, DETECTORS, make_detector
 from gimefive_lib.video.frames import FALLBACK_CLIPS, CameraNotFoundError, CameraSource, open_source
@@ -36,7 +34,12 @@ def register(subparsers) -> None:
     p.add_argument("--fallback", default="synthetic", choices=FALLBACK_CLIPS, help="clip used without input/camera")
     p.add_argument("--fallback-frames", type=options.count, default=48, help="length of the fallback clip")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
-    p.add_argument("--threads", type=options.count, help="torch threads (default: torch's choice, all cores)")
+    p.add_argument("--threads", type=options.count,
+                   help="torch threads (default: all cores but one, which finds the faces of the next frames; "
+                   "with --no-lookahead, torch's own choice)")
+    p.add_argument("--no-lookahead", action="store_true",
+                   help="find the faces of each frame in turn instead of in a second thread ahead of the rest "
+                   "(same results, slower on a multi-core CPU)")
     p.add_argument("--full-scan-every", type=options.count, default=VIDEO_FULL_SCAN_EVERY,
                    help="frames between searches of the whole frame for new faces; in between only the faces "
                    "followed are looked for, and a lost one sends a full search at once (default 30: a new "
@@ -67,18 +70,14 @@ def run(args: argparse.Namespace) -> int:
     if args.input is None and args.camera is None:
         print(f"no --input or --camera: using the fallback {source.name}")
     print(f"model: {note}", flush=True)
-    # On an idle 2-core CPU torch's own threads are faster end to end (one face: 44.7 against 37-41 frames/s with
-    # one thread; four: 19.8 against 15.3); on a busy machine, where OpenMP threads spin against MediaPipe's,
-    # --threads 1 can be faster (bench/video_fps.py --threads 1).
-    if args.threads:
-        torch.set_num_threads(args.threads)
     pipeline = FramePipeline(
         model, make_detector(args.detector, mirror=False), cam=not args.no_cam, smoothing=args.smoothing,
         landmarks=args.landmarks, full_scan_every=args.full_scan_every, reduced_precision=not args.fp32,
     )
     try:
         result = annotate_video(source, pipeline, args.output, args.csv, max_frames=args.max_frames,
-                                landmarks=args.landmarks, progress=args.progress)
+                                landmarks=args.landmarks, progress=args.progress, lookahead=not args.no_lookahead,
+                                threads=args.threads)
     except (OSError, ValueError) as error:
         raise SystemExit(f"error: {error}") from None
     print(f"{result.frames} frames processed, {result.faces} faces, {result.fps:.1f} frames per second")

@@ -17,7 +17,7 @@ from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models.fused import InferenceTrunk
 from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
 from gimefive_lib.video.mesh import MediaPipeLandmarker, assign_to_boxes
-from gimefive_lib.video.tracking import IoUTracker
+from gimefive_lib.video.tracking import IoUTracker, Track
 
 
 @dataclass
@@ -55,6 +55,15 @@ class FrameResult:
     time_s: float
     faces: list[FaceResult]
     timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class LocatedFaces:
+    """A frame's face boxes (aligned-face squares), the track each was assigned to, and the seconds it took."""
+
+    boxes: list[Box]
+    tracks: list[Track]
+    timings: dict[str, float]
 
 
 # Frames between whole-frame searches for new faces (a lost face is searched for at once): the camera widget's 10,
@@ -152,14 +161,28 @@ class FramePipeline:
         self, image: np.ndarray, index: int = 0, time_s: float = 0.0, landmarks: list[np.ndarray] | None = None
     ) -> FrameResult:
         """Analyse one RGB (or gray) frame; ``landmarks`` are known point sets of its faces (synthetic clips)."""
-        timings: dict[str, float] = {}
+        return self.describe(image, self.locate(image), index, time_s, landmarks)
+
+    def locate(self, image: np.ndarray) -> LocatedFaces:
+        """Find the frame's faces and assign them to their tracks: the first half of :meth:`process`. Frames must
+        be located in order; the next frame can be located while this one is described (only the tracks' boxes
+        change here), which :func:`gimefive_lib.video.lookahead.located_frames` does in a second thread."""
         started = time.perf_counter()
         found = self._detect(image)[: self.max_faces]
         height, width = image.shape[:2]
         boxes = [face_square(self.detector, box, width, height) for box in found]
-        timings["detect"] = time.perf_counter() - started
+        tracks = self.tracker.assign(boxes)
+        return LocatedFaces(boxes, tracks, {"detect": time.perf_counter() - started})
+
+    def describe(
+        self, image: np.ndarray, located: LocatedFaces, index: int = 0, time_s: float = 0.0,
+        landmarks: list[np.ndarray] | None = None,
+    ) -> FrameResult:
+        """Classify the located faces in one batch, smooth them per track, add Grad-CAM and landmarks: the second
+        half of :meth:`process`. Frames must be described in the order they were located."""
+        timings = dict(located.timings)
+        boxes, tracks = located.boxes, located.tracks
         if not boxes:
-            self.tracker.update([], np.empty((0, len(EMOTIONS))))
             return FrameResult(index, time_s, [], timings)
 
         started = time.perf_counter()
@@ -167,13 +190,14 @@ class FramePipeline:
         with torch.no_grad():
             features = self.trunk(faces_to_tensor(crops, self.device))
             probabilities = torch.softmax(self.head(features), dim=1).cpu().numpy()
-        tracks = self.tracker.update(boxes, probabilities)
+        self.tracker.observe(tracks, probabilities)
+        smoothed = [track.smoothed.copy() for track in tracks]
         timings["classify"] = time.perf_counter() - started
 
         cams: list[np.ndarray | None] = [None] * len(boxes)
         if self.cam:
             started = time.perf_counter()
-            labels = [int(np.argmax(track.smoothed)) for track in tracks]
+            labels = [int(np.argmax(s)) for s in smoothed]
             cams = list(last_block_cams(self.head, features, labels, FACE_SIZE))
             timings["cam"] = time.perf_counter() - started
 
@@ -181,7 +205,7 @@ class FramePipeline:
         points = self._landmarks(image, boxes, landmarks)
         timings["landmarks"] = time.perf_counter() - started
         faces = [
-            FaceResult(box, track.track_id, probabilities[i], track.smoothed.copy(), cams[i], points[i])
+            FaceResult(box, track.track_id, probabilities[i], smoothed[i], cams[i], points[i])
             for i, (box, track) in enumerate(zip(boxes, tracks, strict=True))
         ]
         return FrameResult(index, time_s, faces, timings)

@@ -16,7 +16,7 @@ class Track:
 
     track_id: int
     box: Box
-    smoothed: np.ndarray
+    smoothed: np.ndarray | None = None  # None until the face's first probabilities are observed
     missing: int = 0
     motion: tuple[int, int] = (0, 0)
 
@@ -53,20 +53,26 @@ class IoUTracker:
 
     def update(self, boxes: list[Box], probabilities: np.ndarray) -> list[Track]:
         """Assign ``boxes`` (with their ``(N, 6)`` probabilities) to tracks; returns the track of each box in order."""
+        tracks = self.assign(boxes)
+        self.observe(tracks, probabilities)
+        return tracks
+
+    def assign(self, boxes: list[Box]) -> list[Track]:
+        """Match ``boxes`` to the tracks (a new track for a box matching none) and move them; returns the track of
+        each box in order. Only the boxes change here, so the next frame's boxes can be assigned while this
+        frame's faces are still being classified (:meth:`observe`)."""
         pairs = match_boxes(boxes, [track.predicted for track in self.tracks], self.min_iou)
         matched = {i: self.tracks[j] for i, j in pairs.items()}
         for track in self.tracks:
             track.missing += 1
         assigned = []
         for i, box in enumerate(boxes):
-            probs = np.asarray(probabilities[i], dtype=np.float64)
             track = matched.get(i)
             if track is None:
-                track = Track(self._next_id, box, probs.copy())
+                track = Track(self._next_id, box)
                 self._next_id += 1
                 self.tracks.append(track)
             else:
-                track.smoothed = self.smoothing * track.smoothed + (1.0 - self.smoothing) * probs
                 frames = track.missing  # frames since its last sighting, this one included
                 track.motion = (round((box.x + box.w / 2 - track.box.x - track.box.w / 2) / frames),
                                 round((box.y + box.h / 2 - track.box.y - track.box.h / 2) / frames))
@@ -74,3 +80,12 @@ class IoUTracker:
             assigned.append(track)
         self.tracks = [t for t in self.tracks if t.missing <= self.max_missing]
         return assigned
+
+    def observe(self, tracks: list[Track], probabilities: np.ndarray) -> None:
+        """Fold each face's ``(N, 6)`` probabilities into its track's moving average (a new track starts from them)."""
+        for track, row in zip(tracks, probabilities, strict=True):
+            probs = np.asarray(row, dtype=np.float64)
+            if track.smoothed is None:
+                track.smoothed = probs.copy()
+            else:
+                track.smoothed = self.smoothing * track.smoothed + (1.0 - self.smoothing) * probs

@@ -20,9 +20,9 @@ from pathlib import Path
 import anywidget
 import cv2
 import numpy as np
-import torch
 import traitlets
 
+from gimefive_lib.devices import torch_threads
 from gimefive_lib.video.draw import draw_results
 from gimefive_lib.video.pipeline import FramePipeline
 
@@ -71,14 +71,8 @@ class PipelineProcessor:
 
     def __call__(self, image: np.ndarray, time_s: float) -> np.ndarray:
         started = time.perf_counter()
-        before = torch.get_num_threads()
-        if self.threads and self.threads != before:
-            torch.set_num_threads(self.threads)
-        try:
+        with torch_threads(self.threads):
             result = self.pipeline.process(image, next(self._counter), time_s)
-        finally:
-            if torch.get_num_threads() != before:
-                torch.set_num_threads(before)
         self.last_faces = len(result.faces)
         note = f"{(time.perf_counter() - started) * 1000:.0f} ms"
         return draw_results(image, result, landmarks=self.landmarks, note=note)
