@@ -3,9 +3,10 @@
 On two CPU cores the frame pipeline's halves use different libraries: MediaPipe finds the faces
 (:meth:`FramePipeline.locate`) and torch classifies them and runs Grad-CAM (:meth:`FramePipeline.describe`).
 Run one after the other, each waits for the other; run side by side, torch on one thread and the detector on
-the other core, a frame of one real face takes about 13 instead of 20 ms (ad hoc, 2 cores: the near search
-and the conv layers plus Grad-CAM, 200 frames). Both halves see the frames in order, so the results are those
-of :meth:`FramePipeline.process`, frame by frame.
+the other core, the ``video`` command made 55-57 against 42-50 frames/s with one real face and 30-34 against
+22-28 with four (2 cores, 300-frame clips, paired runs against ``--no-lookahead``, 2026-12-07). A full scan for
+new faces (about 90 ms) no longer stalls the frames: the queue holds ``depth`` frames located ahead. Both
+halves see the frames in order, so the results are those of :meth:`FramePipeline.process`, frame by frame.
 """
 
 from __future__ import annotations
