@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pytest
 import torch
@@ -13,6 +16,7 @@ from gimefive_lib.data.detection import Box, HaarFaceDetector, ScaledHaarDetecto
 from gimefive_lib.data.preprocess import faces_to_tensor
 from gimefive_lib.devices import autocast_dtype
 from gimefive_lib.models import build_model, last_conv_block
+from gimefive_lib.video.background_scan import BackgroundScan
 from gimefive_lib.video.draw import draw_results
 from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
 from gimefive_lib.video.frames import astronaut_clip, synthetic_clip
@@ -316,3 +320,67 @@ def test_a_new_face_the_rescan_found_elsewhere_gets_a_rescan_when_it_is_lost(mod
     results = [pipeline.process(frame, i) for i in range(3)]
     assert detector.full_scans == 3  # frame 0, then A lost (B found), then B lost (found where it moved)
     assert [[face.box.x for face in r.faces] for r in results] == [[40], [400], [470]]
+
+
+class _SlowScanDetector:
+    """A face near which the near search finds it; a full scan (slow, released by ``go``) finds it and a new one."""
+
+    face, new_face = Box(100, 100, 120, 120), Box(400, 100, 120, 120)
+
+    def __init__(self, go: threading.Event | None = None) -> None:
+        self.go = go
+        self.full_scans = 0
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        self.full_scans += 1
+        if self.go is not None:
+            assert self.go.wait(10)
+            return [self.face, self.new_face]
+        return [self.face]
+
+    def detect_near(self, image: np.ndarray, known: list[Box]) -> list[Box]:
+        return [box for box in known if box in (self.face, self.new_face)]
+
+
+def test_a_scan_in_the_background_never_holds_a_frame_and_its_new_faces_join_a_later_one(model):
+    go = threading.Event()
+    pipeline = FramePipeline(model, _SlowScanDetector(), cam=False, full_scan_every=3)
+    background = _SlowScanDetector(go)
+    pipeline.scan_in_background(background)
+    frame = np.full((480, 640, 3), 128, np.uint8)
+    counts = [len(pipeline.process(frame, i).faces) for i in range(5)]  # frame 0 scans in turn; frame 2's is due
+    assert counts == [1, 1, 1, 1, 1] and pipeline.background.busy  # the scan waits; the frames did not
+    go.set()
+    deadline = time.monotonic() + 10
+    while len(pipeline.process(frame, 5).faces) == 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    boxes = [face.box for face in pipeline.process(frame, 6).faces]
+    assert boxes == [_SlowScanDetector.face, _SlowScanDetector.new_face]  # followed from then on
+    assert pipeline.detector.full_scans == 1  # the foreground scanned only the first frame
+    pipeline.background.close()
+
+
+def test_a_background_scan_reports_only_faces_nobody_follows_and_raises_its_errors():
+    class Failing:
+        def detect(self, image: np.ndarray) -> list[Box]:
+            raise RuntimeError("scan broke")
+
+    scan = BackgroundScan(_SlowScanDetector())
+    frame = np.zeros((10, 10, 3), np.uint8)
+    assert scan.submit(frame) and not scan.submit(frame)  # one at a time
+    deadline = time.monotonic() + 10
+    faces = scan.new_faces([])
+    while not faces and time.monotonic() < deadline:
+        faces = scan.new_faces([])
+    assert faces == [_SlowScanDetector.face] and not scan.busy
+    assert scan.submit(frame)
+    while scan.busy and time.monotonic() < deadline:
+        faces = scan.new_faces([Box(104, 100, 120, 120)])  # already followed: not new
+    assert faces == []
+    failing = BackgroundScan(Failing())
+    failing.submit(frame)
+    with pytest.raises(RuntimeError, match="scan broke"):
+        while time.monotonic() < deadline:
+            failing.new_faces([])
+    scan.close()
+    failing.close()

@@ -15,6 +15,7 @@ from gimefive_lib.data.preprocess import FACE_SIZE, faces_to_tensor
 from gimefive_lib.devices import autocast_dtype, model_device
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models.fused import InferenceTrunk
+from gimefive_lib.video.background_scan import BackgroundScan
 from gimefive_lib.video.face_cam import last_block_cams, split_gimefive
 from gimefive_lib.video.mesh import MediaPipeLandmarker, assign_to_boxes
 from gimefive_lib.video.tracking import IoUTracker, Track
@@ -125,12 +126,23 @@ class FramePipeline:
         self.tracker = IoUTracker(smoothing=smoothing)
         self.landmarks = landmarks
         self._landmarker: MediaPipeLandmarker | None = None
+        self.background: BackgroundScan | None = None
 
     def reset(self) -> None:
         """Forget the tracked faces (call between videos)."""
         self.tracker.reset()
         self._since_full_scan = 0
         self._suspects = []
+        if self.background is not None:
+            self.background.cancel()
+
+    def scan_in_background(self, detector: FaceDetector) -> None:
+        """Run the scheduled full scans on ``detector`` (a second instance of the pipeline's kind) in a worker
+        thread, for a live camera: the frame a scan is due in is tracked as usual, and the new faces the scan finds
+        join the first frame after it ends (:class:`~gimefive_lib.video.background_scan.BackgroundScan`). Scans that
+        a lost face or an empty frame asks for still run at once. Results then depend on timing, so videos and
+        benchmarks keep the scans in turn."""
+        self.background = BackgroundScan(detector)
 
     def _detect(self, image: np.ndarray) -> list[Box]:
         """A full scan every ``full_scan_every`` frames (or when no face is followed or one is lost), else a search
@@ -142,9 +154,12 @@ class FramePipeline:
         frame)."""
         known = [track.predicted for track in self.tracker.tracks if track.missing == 0]
         detect_near = getattr(self.detector, "detect_near", None)
-        if detect_near is None or not known or self._since_full_scan + 1 >= self.full_scan_every:
+        due = self._since_full_scan + 1 >= self.full_scan_every
+        if detect_near is None or not known or (due and self.background is None):
             self._since_full_scan, self._suspects = 0, []
             return self.detector.detect(image)
+        if due and self.background.submit(image):
+            self._since_full_scan = -1  # counts from this frame, like a scan in turn
         found = detect_near(image, known)
         taken = match_boxes(known, found, self.tracker.min_iou)
         lost = [box for i, box in enumerate(known) if i not in taken]
@@ -155,6 +170,8 @@ class FramePipeline:
             return faces
         self._since_full_scan += 1
         self._suspects = []
+        if self.background is not None:
+            found = found + self.background.new_faces(found)
         return found
 
     def process(

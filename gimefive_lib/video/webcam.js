@@ -39,6 +39,7 @@ function render({ model, el }) {
   let inFlight = false;
   let sentAt = 0;
   let capturedAt = 0;
+  let ready = null; // the next frame, captured and encoded while the previous one was in flight
   let seq = 0;
   let sent = 0;
   let received = 0;
@@ -120,14 +121,17 @@ function render({ model, el }) {
     if (stream) stream.getTracks().forEach((track) => track.stop());
     stream = null;
     inFlight = false;
+    ready = null;
     setRunning(false);
     showStatus();
   }
 
-  // Frames go out as fast as the kernel answers, at most `fps` a second: the next one is captured when the
-  // previous answer arrives (or 1/fps after the previous capture began, if that is later: the JPEG encoding
-  // counts within the interval, else it would add its 20-30 ms to every frame's period). A frame unanswered for 3 s is
-  // given up and a new one sent, so a lost message cannot stall the stream.
+  // Frames go out as fast as the kernel answers, at most `fps` a second: the next one is sent when the
+  // previous answer arrives (or 1/fps after the previous capture began, if that is later). While a frame is in
+  // flight the next one is already captured and JPEG-encoded (20-30 ms in a browser without GPU), so that work
+  // overlaps the kernel's instead of adding to every round trip; the kernel still gets one frame at a time, never
+  // a backlog, and the frame it gets is at most one round trip old. A frame unanswered for 3 s is given up and a
+  // new one sent, so a lost message cannot stall the stream.
   const interval = () => 1000 / Math.max(1, model.get("fps"));
 
   function schedule(delay) {
@@ -146,23 +150,35 @@ function render({ model, el }) {
     if (stream) schedule(sentOne ? 3000 : interval());
   }
 
-  async function sendFrame() {
-    if (video.readyState < 2) return false;
-    capturedAt = performance.now();
+  async function capture() {
+    if (video.readyState < 2) return null;
+    const at = performance.now();
     const width = model.get("width");
     const height = model.get("height");
     canvas.width = width;
     canvas.height = height;
     canvas.getContext("2d").drawImage(video, 0, 0, width, height);
     const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", model.get("quality")));
-    if (!blob || !stream) return false;
-    const buffer = await blob.arrayBuffer();
+    return blob ? { buffer: await blob.arrayBuffer(), at } : null;
+  }
+
+  async function prepare(forSeq) {
+    const frame = await capture();
+    if (stream && seq === forSeq) ready = frame; // not once a newer frame went out meanwhile
+  }
+
+  async function sendFrame() {
+    const frame = ready || (await capture());
+    ready = null;
+    if (!frame || !stream) return false;
+    capturedAt = frame.at;
     inFlight = true;
     sentAt = performance.now();
     seq += 1;
     sent += 1;
-    model.send({ type: "frame", seq, time_ms: sentAt - t0 }, undefined, [buffer]);
+    model.send({ type: "frame", seq, time_ms: sentAt - t0 }, undefined, [frame.buffer]);
     showStatus();
+    prepare(seq);
     return true;
   }
 

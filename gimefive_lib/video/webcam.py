@@ -3,7 +3,8 @@
 The camera sits where the browser is (a student's laptop) while the kernel may run on a server. The widget's
 JavaScript (``webcam.js``) reads the camera with ``getUserMedia`` and sends JPEG frames as binary comm
 buffers, one at a time: the next frame leaves as soon as the previous answer arrives, at most ``fps`` a second
-(so the rate follows the round trip); the kernel handles each one in a message callback
+(so the rate follows the round trip), captured and encoded while the previous one was in flight; the kernel
+handles each one in a message callback
 (comm messages arrive only while the kernel is idle, so there is no blocking loop), runs ``process`` and
 sends the annotated JPEG back. A denied permission or a missing camera sets ``error``; a failing frame
 sets ``error`` too and the widget keeps running. ``faces`` (faces in the last frame) and ``frames_with_faces``
@@ -22,6 +23,7 @@ import cv2
 import numpy as np
 import traitlets
 
+from gimefive_lib.data.blazeface import MediaPipeFaceDetector
 from gimefive_lib.devices import torch_threads
 from gimefive_lib.video.draw import draw_results
 from gimefive_lib.video.pipeline import FramePipeline
@@ -155,8 +157,13 @@ class WebcamWidget(anywidget.AnyWidget):
 
 
 def webcam_widget(pipeline: FramePipeline, fps: float = DEFAULT_FPS, landmarks: bool = False,
-                  threads: int | None = 1, **kwargs) -> WebcamWidget:
+                  threads: int | None = 1, background_scans: bool = True, **kwargs) -> WebcamWidget:
     """A :class:`WebcamWidget` that runs ``pipeline`` (detect, classify, Grad-CAM) on each browser frame, torch on
-    ``threads`` threads while it does (see :class:`PipelineProcessor`)."""
+    ``threads`` threads while it does (see :class:`PipelineProcessor`). With ``background_scans`` (and BlazeFace)
+    the pipeline's scheduled searches for new faces run on a second detector in a worker thread
+    (:meth:`FramePipeline.scan_in_background`), so no answer waits for one."""
     pipeline.reset()
+    detector = pipeline.detector
+    if background_scans and pipeline.background is None and isinstance(detector, MediaPipeFaceDetector):
+        pipeline.scan_in_background(MediaPipeFaceDetector(full_range=detector.full_range, mirror=detector.mirror))
     return WebcamWidget(process=pipeline_processor(pipeline, landmarks, threads), fps=fps, **kwargs)
