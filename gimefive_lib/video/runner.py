@@ -71,12 +71,12 @@ def annotate_video(
     rows: list[dict] = []
     stage_seconds: dict[str, float] = {}
     frames = 0
-    writer = AnnotatedVideoWriter(output, source.fps) if output is not None else None
-    bar = tqdm(total=getattr(source, "frame_count", None), desc=source.name, disable=not progress)
     wanted = itertools.islice(iter(source), max_frames)
     located = located_frames(wanted, pipeline) if lookahead else _in_order(wanted, pipeline)
     if threads is None and lookahead:
         threads = torch_threads_beside_detector()
+    writer = AnnotatedVideoWriter(output, source.fps) if output is not None else None
+    bar = tqdm(total=getattr(source, "frame_count", None), desc=source.name, disable=not progress)
     started = time.perf_counter()
     try:
         with contextlib.closing(located), torch_threads(threads):
