@@ -11,7 +11,14 @@ import pytest
 
 from gimefive_lib.data.blazeface import MediaPipeFaceDetector, plausible_keypoints
 from gimefive_lib.data.boxes import Box, centred_square, inside_share, iou, mean_box, padded_crop, square_box
-from gimefive_lib.data.detection import ScaledHaarDetector, face_square, largest_face_crop, make_detector
+from gimefive_lib.data.detection import (
+    ALIGNED_EYES,
+    ScaledHaarDetector,
+    eye_aligned_crop,
+    face_square,
+    largest_face_crop,
+    make_detector,
+)
 from gimefive_lib.data.scenes import ASTRONAUT_FACE, astronaut_faces, face_clip, face_scene, place_face
 
 
@@ -233,3 +240,26 @@ def test_a_mirrored_candidate_needs_a_face_s_keypoints_and_the_face_mesh_at_both
     assert detector._present_mirrored(frame, box, points[[0, 0, 2, 3, 4, 5]]) is None  # both eyes at one point
     texture = np.random.default_rng(1).integers(0, 256, (480, 640, 3), dtype=np.uint8)
     assert detector._present_mirrored(texture, box, points) is None  # a face's keypoints on noise
+
+
+def test_an_eye_aligned_crop_puts_the_eyes_where_rafdb_s_aligned_faces_have_them():
+    image = np.zeros((300, 400), np.uint8)
+    right, left = np.array([150.0, 120.0]), np.array([230.0, 150.0])  # a tilted face: the left eye lower
+    for x, y in (right, left):
+        image[int(y) - 1 : int(y) + 2, int(x) - 1 : int(x) + 2] = 255
+    crop = eye_aligned_crop(image, right, left, 64)
+    assert crop.shape == (64, 64)
+    for (fx, fy), half in zip(ALIGNED_EYES, (slice(0, 32), slice(32, 64)), strict=True):
+        ys, xs = np.nonzero(crop[:, half] > 40)
+        assert abs(xs.mean() + half.start - fx * 64) < 1.5 and abs(ys.mean() - fy * 64) < 1.5
+
+
+def test_blazeface_gives_the_eyes_of_a_face_right_eye_on_the_image_left():
+    pytest.importorskip("mediapipe")
+    detector = make_detector()
+    frame, (truth,) = face_scene(astronaut_faces(1).images, np.random.default_rng(3), sizes=(160, 160))
+    (box,) = detector.detect(frame)
+    right, left = detector.eyes(frame, box)
+    assert right[0] < left[0] and all(truth.x < p[0] < truth.x + truth.w for p in (right, left))
+    assert all(truth.y < p[1] < truth.y + truth.h / 2 for p in (right, left))  # in the upper half of the face
+    assert detector.eyes(np.full_like(frame, 128), box) is None

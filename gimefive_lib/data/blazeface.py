@@ -306,6 +306,13 @@ class MediaPipeFaceDetector:
         hit = self._around(rgb, box, 3.0, self.sure, min_iou=0.05)
         return hit if hit is not None and plausible_keypoints(hit[2], hit[1]) else None
 
+    def eyes(self, image: np.ndarray, box: Box) -> tuple[np.ndarray, np.ndarray] | None:
+        """BlazeFace's right-eye and left-eye keypoints (x, y) of the face in ``box``, seen in the square twice its
+        size (one model call), or None when it finds no face there; for
+        :func:`~gimefive_lib.data.detection.eye_aligned_crop`."""
+        hit = self._around(self._rgb(image), box, 2.0, 0.0)
+        return None if hit is None else (hit[2][0], hit[2][1])
+
     def detect_near(self, image: np.ndarray, known: list[Box]) -> list[Box]:
         """The faces found again around ``known`` boxes (one model call each, a second one closer in when the
         first misses, a third one wider for a face that jumped: :meth:`_jumped`), largest first."""
