@@ -171,7 +171,7 @@ class FramePipeline:
         self._since_full_scan += 1
         self._suspects = []
         if self.background is not None:
-            found = found + self.background.new_faces(found)
+            found = found + self.background.new_faces(found, self.tracker.min_iou)
         return found
 
     def process(
