@@ -13,8 +13,11 @@ from gimefive_lib.data.blazeface import MediaPipeFaceDetector, plausible_keypoin
 from gimefive_lib.data.boxes import Box, centred_square, inside_share, iou, mean_box, padded_crop, square_box
 from gimefive_lib.data.detection import (
     ALIGNED_EYES,
+    HaarFaceDetector,
     ScaledHaarDetector,
+    crop_face,
     eye_aligned_crop,
+    face_crop,
     face_square,
     largest_face_crop,
     make_detector,
@@ -102,7 +105,7 @@ def test_detect_near_finds_a_face_that_moved_most_of_its_size_and_nothing_on_a_b
     assert detector.detect_near(np.full_like(frame, 128), [before]) == []
 
 
-def test_largest_face_crop_is_the_square_of_the_aligned_face():
+def test_largest_face_crop_is_aligned_by_blazeface_s_eyes_and_else_the_square_of_the_box():
     pytest.importorskip("mediapipe")
     detector = make_detector()
     frame, (truth,) = face_scene(astronaut_faces(1).images, np.random.default_rng(3), sizes=(160, 160))
@@ -110,9 +113,28 @@ def test_largest_face_crop_is_the_square_of_the_aligned_face():
     square = face_square(detector, box, 640, 480)
     assert square.w == square.h and iou(square, truth) >= 0.7
     crop = largest_face_crop(frame, detector, 64)
-    expected = cv2.resize(frame[square.y : square.y + square.h, square.x : square.x + square.w], (64, 64),
-                          interpolation=cv2.INTER_AREA)
-    assert crop.shape == (64, 64) and np.abs(crop.astype(int) - expected.mean(axis=2)).mean() < 3
+    assert crop.shape == (64, 64) and np.array_equal(crop, eye_aligned_crop(frame, *detector.eyes(frame, box), 64))
+    haar = HaarFaceDetector()
+    (box,) = haar.detect(frame)
+    crop = largest_face_crop(frame, haar, 64)  # Haar gives no eyes
+    assert np.array_equal(crop, crop_face(frame, face_square(haar, box, 640, 480), 64))
+
+
+def test_face_crop_turns_a_tilted_face_upright_as_rafdb_s_alignment_does():
+    pytest.importorskip("mediapipe")
+    detector = make_detector()
+    frame, (truth,) = face_scene(astronaut_faces(1).images, np.random.default_rng(3), sizes=(160, 160))
+    (box,) = detector.detect(frame)
+    upright = face_crop(frame, detector, box).astype(int)
+    square = crop_face(frame, face_square(detector, box, 640, 480)).astype(int)
+    centre = (truth.x + truth.w / 2, truth.y + truth.h / 2)
+    for degrees in (-20, 12):
+        turn = cv2.getRotationMatrix2D(centre, degrees, 1.0)
+        tilted = cv2.warpAffine(frame, turn, (640, 480), borderMode=cv2.BORDER_REFLECT)
+        (box,) = detector.detect(tilted)
+        aligned_change = np.abs(face_crop(tilted, detector, box).astype(int) - upright).mean()
+        square_change = np.abs(crop_face(tilted, face_square(detector, box, 640, 480)).astype(int) - square).mean()
+        assert aligned_change < 10 and square_change > 2 * aligned_change, (degrees, aligned_change, square_change)
 
 
 def test_keypoints_placed_like_a_face_pass_and_others_do_not():

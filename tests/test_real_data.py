@@ -11,7 +11,10 @@ import numpy as np
 import pytest
 
 from gimefive_lib.data import get_loader
+from gimefive_lib.data.scenes import rafdb_chosen_faces
 from gimefive_lib.labels import EMOTIONS
+from gimefive_lib.settings import SHIPPED_CHECKPOINT
+from gimefive_lib.training.checkpoint import held_out_validation, read_checkpoint
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -75,3 +78,20 @@ def test_train_split_has_the_documented_counts(unpacked, tmp_path_factory, datas
     again = get_loader(dataset).load(unpacked, "train", cache_dir=cache)
     assert again.report["from_cache"] is True
     np.testing.assert_array_equal(again.labels, faces.labels)
+
+
+def test_the_redetect_bench_carves_the_faces_the_shipped_model_never_trained_on(unpacked, load_bench):
+    if not (SHARED_DATA / EXPECTED["rafdb"][0]).exists():
+        pytest.skip(f"real data not available: {SHARED_DATA / EXPECTED['rafdb'][0]} does not exist")
+    state = read_checkpoint(SHIPPED_CHECKPOINT, mmap=True)
+    validation = held_out_validation(state, get_loader("rafdb").load(unpacked, "train"))
+    carve = load_bench("redetect_accuracy").validation_names(state)
+    chosen: list[str] = []
+
+    def keep(labels: dict[str, int]) -> list[str]:
+        chosen.extend(carve(labels))
+        return chosen
+
+    source = rafdb_chosen_faces(SHARED_DATA, keep)  # read from the archive, as the bench does
+    assert chosen == validation.sources and len(chosen) == 975
+    np.testing.assert_array_equal(source.labels, validation.labels)

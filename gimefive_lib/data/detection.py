@@ -78,12 +78,28 @@ def eye_aligned_crop(
     return cv2.warpAffine(to_gray(image), matrix, (size, size), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
 
 
+# How :func:`face_crop` frames a face (part of the cache key of datasets cropped by a detector): change it whenever
+# the framing changes, so that cached crops are made again.
+FACE_CROP = "eye-aligned"
+
+
+def face_crop(image: np.ndarray, detector: object, box: Box, size: int = FACE_SIZE) -> np.ndarray:
+    """The grayscale ``size x size`` crop of the face in ``box`` framed like RAF-DB's aligned faces: by its eyes
+    (:func:`eye_aligned_crop`) where the detector locates them (BlazeFace's ``eyes``), else the square of its box
+    (:func:`face_square`). Aligning by the eyes also turns a tilted head upright, as RAF-DB's alignment does
+    (``bench/redetect_accuracy.py`` measures both)."""
+    eyes = detector.eyes(image, box) if hasattr(detector, "eyes") else None
+    if eyes is not None:
+        return eye_aligned_crop(image, *eyes, size)
+    return crop_face(image, face_square(detector, box, image.shape[1], image.shape[0]), size)
+
+
 def largest_face_crop(image: np.ndarray, detector: FaceDetector, size: int = FACE_SIZE) -> np.ndarray | None:
-    """The square crop (see :func:`face_square`) of the largest detected face, or None when no face is found."""
+    """The :func:`face_crop` of the largest detected face, or None when no face is found."""
     boxes = detector.detect(image)
     if not boxes:
         return None
-    return crop_face(image, face_square(detector, boxes[0], image.shape[1], image.shape[0]), size)
+    return face_crop(image, detector, boxes[0], size)
 
 
 DETECTORS: tuple[str, ...] = ("mediapipe", "mediapipe-full", "haar")

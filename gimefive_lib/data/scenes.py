@@ -11,6 +11,7 @@ ground-truth box of a face is exactly the square an aligned crop would cover.
 from __future__ import annotations
 
 import tarfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,16 +66,33 @@ def find_rafdb(data: str | Path) -> Path | None:
 
 def rafdb_faces(data: str | Path, count: int, seed: int = 0) -> FaceSource:
     """``count`` RAF-DB aligned train faces drawn at random (seeded) from the archive or folder at ``data``."""
+    rng = np.random.default_rng(seed)
+
+    def draw(labels: dict[str, int]) -> list[str]:
+        names = list(labels)
+        return [names[i] for i in rng.choice(len(names), min(count, len(names)), replace=False)]
+
+    return _read_rafdb(data, draw)
+
+
+def rafdb_chosen_faces(data: str | Path, choose: Callable[[dict[str, int]], list[str]]) -> FaceSource:
+    """The RAF-DB aligned train faces that ``choose`` picks from all of them: it gets their names
+    (``train_00001_aligned.jpg``) and GiMeFive labels in the order of RAF-DB's label file, neutral faces left out,
+    which is the order the ``rafdb`` loader reads them in, so ``train``'s validation carve can pick the same faces
+    (``bench/redetect_accuracy.py``)."""
+    return _read_rafdb(data, choose)
+
+
+def _read_rafdb(data: str | Path, choose: Callable[[dict[str, int]], list[str]]) -> FaceSource:
+    """The faces that ``choose`` picks from RAF-DB's labelled aligned train faces at ``data`` (name -> label)."""
     found = find_rafdb(data)
     if found is None:
         raise FileNotFoundError(f"{data}: no {RAFDB_ARCHIVE} and no {ALIGNED_DIR} folder there")
-    rng = np.random.default_rng(seed)
     if found.is_file():
         with tarfile.open(found, "r:gz") as archive:
             members = {m.name: m for m in archive.getmembers() if m.isfile()}
             labels = _labels(archive.extractfile(members[LABEL_FILE]).read().decode("utf-8-sig"))
-            names = sorted(n for n in labels if f"{ALIGNED_DIR}/{n}" in members)
-            chosen = [names[i] for i in rng.choice(len(names), min(count, len(names)), replace=False)]
+            chosen = choose({n: k for n, k in labels.items() if f"{ALIGNED_DIR}/{n}" in members})
             wanted = {f"{ALIGNED_DIR}/{n}" for n in chosen}
             blobs = {}
             for member in archive:  # one pass over the compressed stream
@@ -82,8 +100,7 @@ def rafdb_faces(data: str | Path, count: int, seed: int = 0) -> FaceSource:
                     blobs[member.name.rsplit("/", 1)[1]] = archive.extractfile(member).read()
     else:
         labels = _labels((found / LABEL_FILE).read_text(encoding="utf-8-sig"))
-        names = sorted(n for n in labels if (found / ALIGNED_DIR / n).exists())
-        chosen = [names[i] for i in rng.choice(len(names), min(count, len(names)), replace=False)]
+        chosen = choose({n: k for n, k in labels.items() if (found / ALIGNED_DIR / n).exists()})
         blobs = {n: (found / ALIGNED_DIR / n).read_bytes() for n in chosen}
     images, kept = [], []
     for name in chosen:

@@ -12,7 +12,7 @@ import numpy as np
 from IPython.display import Image, display
 from torch import nn
 
-from gimefive_lib.data.detection import crop_face, face_square, make_detector
+from gimefive_lib.data.detection import face_crop, make_detector
 from gimefive_lib.data.preprocess import FACE_SIZE, resize_face, to_gray
 from gimefive_lib.explain.activations import block_activations, plot_channel_grid, top_channels
 from gimefive_lib.explain.cams import (
@@ -51,8 +51,8 @@ def faces_for_chooser(images: np.ndarray, labels: np.ndarray | None = None, limi
 
 
 def face_from_bytes(data: bytes, name: str = "upload", size: int = FACE_SIZE) -> tuple[np.ndarray, str]:
-    """Decode an uploaded image and crop its largest face (BlazeFace, else Haar; squared like the training faces);
-    returns ``(face, note)``.
+    """Decode an uploaded image and crop its largest face (BlazeFace, else Haar; framed like the training faces by
+    :func:`~gimefive_lib.data.detection.face_crop`); returns ``(face, note)``.
 
     Without a detected face the whole image is used (and the note says so); undecodable bytes raise ValueError.
     """
@@ -63,8 +63,7 @@ def face_from_bytes(data: bytes, name: str = "upload", size: int = FACE_SIZE) ->
     detector = make_detector()
     boxes = detector.detect(rgb)
     if boxes:
-        box = face_square(detector, boxes[0], rgb.shape[1], rgb.shape[0])
-        return crop_face(rgb, box, size), f"{name}: face found at {box}"
+        return face_crop(rgb, detector, boxes[0], size), f"{name}: face found at {boxes[0]}"
     return resize_face(to_gray(rgb), size), f"{name}: no face detected, using the whole image"
 
 

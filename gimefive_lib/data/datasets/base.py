@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from gimefive_lib.data.detection import DEFAULT_DETECTOR, largest_face_crop, make_detector
+from gimefive_lib.data.detection import DEFAULT_DETECTOR, FACE_CROP, largest_face_crop, make_detector
 from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.data.preprocess import FACE_SIZE, resize_face
 
@@ -119,9 +119,9 @@ class DatasetLoader:
     """Base class of every dataset. Subclasses set ``name`` and ``aligned`` and implement :meth:`parse`.
 
     ``aligned`` datasets are already face crops and are only resized; the others go through the
-    face detector (``detector``: BlazeFace, or Haar without mediapipe) and the largest face is cropped, squared
-    like RAF-DB's aligned faces. ``split_aliases`` maps other spellings of a
-    split (e.g. FER2013's ``PublicTest``) onto one of ``splits``.
+    face detector (``detector``: BlazeFace, or Haar without mediapipe) and the largest face is cropped, framed
+    like RAF-DB's aligned faces (:func:`~gimefive_lib.data.detection.face_crop`). ``split_aliases`` maps other
+    spellings of a split (e.g. FER2013's ``PublicTest``) onto one of ``splits``.
     """
 
     name = "dataset"
@@ -194,7 +194,7 @@ class DatasetLoader:
 
     def _crop_kind(self) -> str:
         """What makes the crops (part of the cache key): nothing for aligned faces, else the detector and crop."""
-        return "aligned" if self.aligned else f"{self.detector}-square"
+        return "aligned" if self.aligned else f"{self.detector}-{FACE_CROP}"
 
     def _decode(self, parsed: ParsedSplit, split: str, size: int, skip_corrupt: bool) -> FaceSet:
         if not parsed.records:
