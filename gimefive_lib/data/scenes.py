@@ -72,7 +72,7 @@ def rafdb_faces(data: str | Path, count: int, seed: int = 0) -> FaceSource:
         names = list(labels)
         return [names[i] for i in rng.choice(len(names), min(count, len(names)), replace=False)]
 
-    return _read_rafdb(data, draw)
+    return rafdb_chosen_faces(data, draw)
 
 
 def rafdb_chosen_faces(data: str | Path, choose: Callable[[dict[str, int]], list[str]]) -> FaceSource:
@@ -80,11 +80,6 @@ def rafdb_chosen_faces(data: str | Path, choose: Callable[[dict[str, int]], list
     (``train_00001_aligned.jpg``) and GiMeFive labels in the order of RAF-DB's label file, neutral faces left out,
     which is the order the ``rafdb`` loader reads them in, so ``train``'s validation carve can pick the same faces
     (``bench/redetect_accuracy.py``)."""
-    return _read_rafdb(data, choose)
-
-
-def _read_rafdb(data: str | Path, choose: Callable[[dict[str, int]], list[str]]) -> FaceSource:
-    """The faces that ``choose`` picks from RAF-DB's labelled aligned train faces at ``data`` (name -> label)."""
     found = find_rafdb(data)
     if found is None:
         raise FileNotFoundError(f"{data}: no {RAFDB_ARCHIVE} and no {ALIGNED_DIR} folder there")
