@@ -31,11 +31,10 @@ from gimefive_lib.data.blazeface import MediaPipeFaceDetector
 from gimefive_lib.data.detection import Box, HaarFaceDetector, crop_face, face_crop, face_square
 from gimefive_lib.data.preprocess import resize_face, to_gray
 from gimefive_lib.data.scenes import background, place_face, rafdb_chosen_faces
-from gimefive_lib.data.splits import VAL_FRACTION, stratified_split_indices
 from gimefive_lib.evaluation.significance import mcnemar_test
 from gimefive_lib.models import predict_proba
 from gimefive_lib.settings import get_settings
-from gimefive_lib.training.checkpoint import load_model, read_checkpoint, require_held_out, trained_seed
+from gimefive_lib.training.checkpoint import held_out_indices, load_model, read_checkpoint
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TRUE_SQUARE = "pasted, cut at the true square (no detector)"
@@ -45,9 +44,8 @@ def validation_names(state: dict) -> Callable[[dict[str, int]], list[str]]:
     """Picks, from RAF-DB's train faces in the loader's order, those ``train`` held out for checkpoint ``state``."""
 
     def choose(labels: dict[str, int]) -> list[str]:
-        _, val = stratified_split_indices(np.array(list(labels.values())), VAL_FRACTION, trained_seed(state))
-        require_held_out(state, len(val), f"VAL_FRACTION {VAL_FRACTION} carves {len(val)} from {len(labels)}")
         names = list(labels)
+        val = held_out_indices(state, np.array(list(labels.values())), source=f"{len(names)} RAF-DB train faces")
         return [names[i] for i in val]
 
     return choose

@@ -7,11 +7,12 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 
 from gimefive_lib.data.faceset import FaceSet
-from gimefive_lib.data.splits import VAL_FRACTION, train_val_split
+from gimefive_lib.data.splits import VAL_FRACTION, stratified_split_indices
 from gimefive_lib.files import atomic_write
 from gimefive_lib.models import build_model
 
@@ -104,20 +105,30 @@ def trained_seed(state: dict) -> int:
     return state.get("config", {}).get("seed", 0)
 
 
-def held_out_validation(
-    state: dict, train_faces: FaceSet, val_fraction: float = VAL_FRACTION, seed: int | None = None
-) -> FaceSet:
-    """The validation faces ``train`` carved from ``train_faces`` for checkpoint ``state``: the faces it never
-    trained on. ``seed`` defaults to the one stored in the checkpoint.
+def held_out_indices(
+    state: dict, labels: np.ndarray, val_fraction: float = VAL_FRACTION, seed: int | None = None,
+    source: str = "these faces",
+) -> np.ndarray:
+    """Where, among train faces with these ``labels`` (in the loader's order), are the validation faces ``train``
+    carved for checkpoint ``state``: the faces it never trained on. ``seed`` defaults to the one stored in the
+    checkpoint; ``source`` names the faces in the error.
 
     ValueError as :func:`require_held_out` raises it: another ``val_fraction`` or train split than its run had
     carves another number of faces (another seed carves as many, which is why it defaults to the checkpoint's).
     """
     seed = trained_seed(state) if seed is None else seed
-    val = train_val_split(train_faces, val_fraction, seed=seed)[1]
-    require_held_out(state, len(val), f"--val-fraction {val_fraction} and seed {seed} carve {len(val)} from "
-                                      f"{train_faces.name}")
+    _, val = stratified_split_indices(labels, val_fraction, seed)
+    require_held_out(state, len(val), f"--val-fraction {val_fraction} and seed {seed} carve {len(val)} from {source}")
     return val
+
+
+def held_out_validation(
+    state: dict, train_faces: FaceSet, val_fraction: float = VAL_FRACTION, seed: int | None = None
+) -> FaceSet:
+    """The validation faces ``train`` carved from ``train_faces`` for checkpoint ``state`` (see
+    :func:`held_out_indices`)."""
+    val = held_out_indices(state, train_faces.labels, val_fraction, seed, train_faces.name)
+    return train_faces.subset(val, f"{train_faces.name}-val")
 
 
 def require_held_out(state: dict, carved: int, carve: str) -> None:
