@@ -9,6 +9,7 @@ each class's accuracy. One thread; nothing is written outside a temporary folder
     python bench/synthetic_transfer.py --data /tmp/data/RAF-DB [--epochs 6] [--per-class 200] [--stride 2]
         [--gamma 0.4 --contrast 0.4 --brightness 0.15 --blur 1.5 --noise 0.04 --posterize 0.2] [--json]
     python bench/synthetic_transfer.py --data /tmp/data/RAF-DB --checkpoint gimefive_lib/weights/gimefive_synthetic.pt
+        [--regions]
 
 Issue 33 item 5. The shipped synthetic model (``--checkpoint``, 30 s) scores 0.269 mean per-class on these 1,200
 faces (2026-12-07, generator 2026-12-07.1; the model of generator 2026-12-06.4 scored 0.242). The proxy (6 epochs
@@ -31,6 +32,7 @@ import torch
 
 from gimefive_lib.data.configured import synthetic_data
 from gimefive_lib.data.datasets.registry import get_loader
+from gimefive_lib.data.faceset import FaceSet
 from gimefive_lib.evaluation.metrics import classification_report
 from gimefive_lib.labels import EMOTIONS
 from gimefive_lib.models import predict_labels
@@ -40,6 +42,10 @@ from gimefive_lib.training.recipes import synthetic_config
 from gimefive_lib.training.trainer import Trainer
 
 PHOTOMETRIC = ("brightness", "contrast", "gamma", "blur", "noise", "posterize")
+# Parts of an aligned face (fractions of its height) for --regions: the aligned crops put the brows near 0.21, the
+# eyes at 0.345, the nose tip at 0.58 and the mouth corners at 0.74 (realistic/framing.py), so the cut at 0.625 runs
+# just under the nose.
+REGIONS = {"eyes and brows (top 62.5 %)": (0.0, 0.625), "mouth (bottom 37.5 %)": (0.625, 1.0)}
 GEOMETRIC = ("rotation", "shift", "scale", "erasing")
 
 
@@ -59,6 +65,17 @@ def standardize_faces(images: np.ndarray, std: float = 0.2) -> np.ndarray:
     mean = x.mean(axis=(1, 2), keepdims=True)
     spread = x.std(axis=(1, 2), keepdims=True) + 1e-3
     return (np.clip((x - mean) / spread * std + 0.5, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def keep_rows(images: np.ndarray, start: float, stop: float) -> np.ndarray:
+    """Each uint8 face with only its rows from ``start`` to ``stop`` (fractions of its height) kept; every other row
+    is set to the face's mean grey level, so the model sees one part of the face on a featureless ground."""
+    height = images.shape[1]
+    first, last = round(start * height), round(stop * height)
+    kept = np.repeat(images.mean(axis=(1, 2), keepdims=True).round().astype(np.uint8), height, axis=1)
+    kept = np.repeat(kept, images.shape[2], axis=2)
+    kept[:, first:last] = images[:, first:last]
+    return kept
 
 
 def transfer_figures(predictions: np.ndarray, labels: np.ndarray) -> dict:
@@ -84,6 +101,20 @@ def print_figures(figures: dict, n: int, per_class: int) -> None:
         print(f"    {name:<10}" + "".join(f"{count:>6}" for count in row))
 
 
+def region_figures(model: torch.nn.Module, real: FaceSet) -> dict[str, dict]:
+    """The transfer figures of ``model`` on the real faces with one part of the face shown (:data:`REGIONS`),
+    printed a part at a time: which part of a real face carries what the model learnt on synthetic faces, and which
+    class each part alone sends the faces to."""
+    figures = {}
+    for name, (start, stop) in REGIONS.items():
+        part = replace(real, images=keep_rows(real.images, start, stop))
+        figures[name] = transfer_figures(predict_labels(model, part, "cpu", flip_tta=True), real.labels)
+        print(f"  {name} only: mean per-class {figures[name]['mean_per_class']:.3f}; by class "
+              + ", ".join(f"{k} {v:.2f}" for k, v in figures[name]["per_class"].items())
+              + "; predicted as " + ", ".join(f"{k} {v}" for k, v in figures[name]["predicted"].items()))
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", required=True, type=Path, help="RAF-DB root (the folder holding basic/)")
@@ -105,6 +136,8 @@ def main() -> None:
                         help="score this checkpoint on the same real faces instead of training one (e.g. "
                         "gimefive_lib/weights/gimefive_synthetic.pt)")
     parser.add_argument("--out", type=Path, help="keep the run folder here instead of a temporary one")
+    parser.add_argument("--regions", action="store_true",
+                        help="also score the real faces with only the eyes and brows, then only the mouth, shown")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -117,6 +150,8 @@ def main() -> None:
         figures = transfer_figures(predict_labels(model, real, "cpu", flip_tta=True), real.labels)
         print(f"checkpoint {args.checkpoint}")
         print_figures(figures, len(real), args.per_class)
+        if args.regions:
+            figures["regions"] = region_figures(model, real)
         if args.json:
             print(json.dumps({"checkpoint": str(args.checkpoint), **figures}))
         return
@@ -148,6 +183,8 @@ def main() -> None:
           + (", faces standardised" if args.standardize else ""))
     print(f"trained in {seconds:.0f} s; best synthetic val accuracy {best_val:.3f}")
     print_figures(figures, len(real), args.per_class)
+    if args.regions:
+        figures["regions"] = region_figures(model, real)
     if args.json:
         summary = {"config": config.to_dict(), "standardize": args.standardize, "synthetic_val": best_val}
         print(json.dumps({**summary, "seconds": seconds, **figures}))

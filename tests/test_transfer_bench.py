@@ -26,3 +26,13 @@ def test_the_real_face_subset_is_balanced_and_fixed(bench):
     chosen = bench.balanced_subset(labels, 10)
     assert np.bincount(labels[chosen]).tolist() == [10, 3, 10, 10, 10, 10]
     assert np.array_equal(chosen, bench.balanced_subset(labels, 10)) and np.all(np.diff(chosen) > 0)
+
+
+def test_keep_rows_shows_one_part_of_each_face_on_its_mean_grey(bench):
+    faces = np.stack([np.arange(64 * 64).reshape(64, 64) % 251, np.full((64, 64), 7)]).astype(np.uint8)
+    mouth = bench.keep_rows(faces, 0.625, 1.0)
+    assert np.array_equal(mouth[:, 40:], faces[:, 40:])  # rows 40-63 of a 64-row face kept as they are
+    assert np.all(mouth[0, :40] == round(float(faces[0].mean()))) and np.all(mouth[1] == 7)
+    top = bench.keep_rows(faces, 0.0, 0.625)
+    assert np.array_equal(top[:, :40], faces[:, :40]) and np.all(top[0, 40:] == round(float(faces[0].mean())))
+    assert mouth.dtype == np.uint8 and mouth.shape == faces.shape
