@@ -137,10 +137,10 @@ def test_browser_camera_frames_reach_the_kernel_and_come_back_annotated(jupyter_
                 timeout=240_000,
             )
             widget.query_selector(".gw-stop").click()
-            shown = page.evaluate(
-                "() => { const img = document.querySelector('.gimefive-webcam .gw-view');"
-                " return [img.naturalWidth, img.naturalHeight]; }"
-            )
+            # the page counts a frame when it hands the JPEG to the <img>; wait for the last one to be decoded
+            view = "document.querySelector('.gimefive-webcam .gw-view')"
+            page.wait_for_function(f"() => {view}.complete && {view}.naturalWidth > 0", timeout=30_000)
+            shown = page.evaluate(f"() => [{view}.naturalWidth, {view}.naturalHeight]")
             # Python's handler ran at least as often as the page received annotated frames.
             processed = int((root / "frames.txt").read_text())
             received = int(widget.get_attribute("data-received"))
