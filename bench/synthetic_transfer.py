@@ -44,11 +44,11 @@ from gimefive_lib.training.recipes import synthetic_config
 from gimefive_lib.training.trainer import Trainer
 
 PHOTOMETRIC = ("brightness", "contrast", "gamma", "blur", "noise", "posterize")
+GEOMETRIC = ("rotation", "shift", "scale", "erasing")
 # Parts of an aligned face (fractions of its height) for --regions: the aligned crops put the brows near 0.21, the
 # eyes at 0.345, the nose tip at 0.58 and the mouth corners at 0.74 (realistic/framing.py), so the cut at 0.625 runs
 # just under the nose.
 REGIONS = {"eyes and brows (top 62.5 %)": (0.0, 0.625), "mouth (bottom 37.5 %)": (0.625, 1.0)}
-GEOMETRIC = ("rotation", "shift", "scale", "erasing")
 
 
 def balanced_subset(labels: np.ndarray, per_class: int, seed: int = 0) -> np.ndarray:
@@ -74,8 +74,7 @@ def keep_rows(images: np.ndarray, start: float, stop: float) -> np.ndarray:
     is set to the face's mean grey level, so the model sees one part of the face on a featureless ground."""
     height = images.shape[1]
     first, last = round(start * height), round(stop * height)
-    kept = np.repeat(images.mean(axis=(1, 2), keepdims=True).round().astype(np.uint8), height, axis=1)
-    kept = np.repeat(kept, images.shape[2], axis=2)
+    kept = np.broadcast_to(images.mean(axis=(1, 2), keepdims=True).round().astype(np.uint8), images.shape).copy()
     kept[:, first:last] = images[:, first:last]
     return kept
 
