@@ -36,3 +36,14 @@ def test_keep_rows_shows_one_part_of_each_face_on_its_mean_grey(bench):
     top = bench.keep_rows(faces, 0.0, 0.625)
     assert np.array_equal(top[:, :40], faces[:, :40]) and np.all(top[0, 40:] == round(float(faces[0].mean())))
     assert mouth.dtype == np.uint8 and mouth.shape == faces.shape
+
+
+def test_swap_rows_puts_one_part_of_a_face_beside_the_rest_of_another_class(bench):
+    labels = np.array([0, 0, 1, 2, 2, 5])
+    partners = bench.other_class_partners(labels)
+    assert np.all(labels[partners] != labels) and np.array_equal(partners, bench.other_class_partners(labels))
+    faces = (np.arange(6)[:, None, None] * 40 + np.zeros((1, 64, 64))).astype(np.uint8)  # face i is all 40 * i
+    top = bench.swap_rows(faces, partners, 0.0, 0.625)
+    assert np.all(top[:, :40] == faces[:, :40])  # the eyes and brows kept
+    assert np.array_equal(top[:, 40:], faces[partners, 40:])  # the mouth from the partner
+    assert top.dtype == np.uint8 and top.shape == faces.shape
