@@ -70,14 +70,21 @@ def standardize_faces(images: np.ndarray, std: float = 0.2) -> np.ndarray:
     return (np.clip((x - mean) / spread * std + 0.5, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
 
 
+def paste_rows(images: np.ndarray, ground: np.ndarray, start: float, stop: float) -> np.ndarray:
+    """A copy of ``ground`` with each face's rows from ``start`` to ``stop`` (fractions of its height) taken from
+    ``images``: one part of each face on the ground given."""
+    height = images.shape[1]
+    first, last = round(start * height), round(stop * height)
+    pasted = ground.copy()
+    pasted[:, first:last] = images[:, first:last]
+    return pasted
+
+
 def keep_rows(images: np.ndarray, start: float, stop: float) -> np.ndarray:
     """Each uint8 face with only its rows from ``start`` to ``stop`` (fractions of its height) kept; every other row
     is set to the face's mean grey level, so the model sees one part of the face on a featureless ground."""
-    height = images.shape[1]
-    first, last = round(start * height), round(stop * height)
-    kept = np.broadcast_to(images.mean(axis=(1, 2), keepdims=True).round().astype(np.uint8), images.shape).copy()
-    kept[:, first:last] = images[:, first:last]
-    return kept
+    grey = np.broadcast_to(images.mean(axis=(1, 2), keepdims=True).round().astype(np.uint8), images.shape)
+    return paste_rows(images, grey, start, stop)
 
 
 def other_class_partners(labels: np.ndarray, seed: int = 0) -> np.ndarray:
@@ -89,11 +96,7 @@ def other_class_partners(labels: np.ndarray, seed: int = 0) -> np.ndarray:
 def swap_rows(images: np.ndarray, partners: np.ndarray, start: float, stop: float) -> np.ndarray:
     """Each uint8 face with its rows from ``start`` to ``stop`` (fractions of its height) kept and every other row
     taken from its partner's face (``partners[i]``): one part of a face beside the rest of another one's."""
-    height = images.shape[1]
-    first, last = round(start * height), round(stop * height)
-    mixed = images[partners].copy()
-    mixed[:, first:last] = images[:, first:last]
-    return mixed
+    return paste_rows(images, images[partners], start, stop)
 
 
 def transfer_figures(predictions: np.ndarray, labels: np.ndarray) -> dict:
@@ -106,6 +109,11 @@ def transfer_figures(predictions: np.ndarray, labels: np.ndarray) -> dict:
     predicted = dict(zip(EMOTIONS, confusion.sum(axis=0).tolist(), strict=True))
     return {"accuracy": report["accuracy"], "mean_per_class": mean, "per_class": per_class, "predicted": predicted,
             "confusion_matrix": confusion.tolist()}
+
+
+def score(model: torch.nn.Module, faces: FaceSet) -> dict:
+    """:func:`transfer_figures` of ``model``'s predictions (flip averaging, as ``evaluate``) on ``faces``."""
+    return transfer_figures(predict_labels(model, faces, "cpu", flip_tta=True), faces.labels)
 
 
 def print_figures(figures: dict, n: int, per_class: int) -> None:
@@ -124,7 +132,7 @@ def region_figures(model: torch.nn.Module, real: FaceSet) -> dict[str, dict]:
     at a time: first on the face's mean grey, then beside the rest of a face of another class (scored by the shown
     part's class). A featureless face is read first: what the grey ground alone sends faces to."""
     blank = replace(real, images=keep_rows(real.images, 0.0, 0.0))
-    figures = {"featureless": transfer_figures(predict_labels(model, blank, "cpu", flip_tta=True), real.labels)}
+    figures = {"featureless": score(model, blank)}
     print("  a featureless face (its mean grey) is predicted as "
           + ", ".join(f"{k} {v}" for k, v in figures["featureless"]["predicted"].items()))
     partners = other_class_partners(real.labels)
@@ -132,8 +140,7 @@ def region_figures(model: torch.nn.Module, real: FaceSet) -> dict[str, dict]:
         for ground, images in (("on the mean grey", keep_rows(real.images, start, stop)),
                                ("beside another class's face", swap_rows(real.images, partners, start, stop))):
             key = f"{name} {ground}"
-            part = replace(real, images=images)
-            figures[key] = transfer_figures(predict_labels(model, part, "cpu", flip_tta=True), real.labels)
+            figures[key] = score(model, replace(real, images=images))
             print(f"  {key}: mean per-class {figures[key]['mean_per_class']:.3f}; by class "
                   + ", ".join(f"{k} {v:.2f}" for k, v in figures[key]["per_class"].items())
                   + "; predicted as " + ", ".join(f"{k} {v}" for k, v in figures[key]["predicted"].items()))
@@ -173,7 +180,7 @@ def main() -> None:
     real = real.subset(balanced_subset(real.labels, args.per_class))
     if args.checkpoint is not None:
         model, _ = load_model(args.checkpoint, "cpu")
-        figures = transfer_figures(predict_labels(model, real, "cpu", flip_tta=True), real.labels)
+        figures = score(model, real)
         print(f"checkpoint {args.checkpoint}")
         print_figures(figures, len(real), args.per_class)
         if args.regions:
@@ -200,7 +207,7 @@ def main() -> None:
         history = Trainer(config).fit(train, val)
         seconds = time.perf_counter() - start
         model, _ = load_model(out / "best.pt", "cpu")
-        figures = transfer_figures(predict_labels(model, real, "cpu", flip_tta=True), real.labels)
+        figures = score(model, real)
         best_val = max(row["val_accuracy"] for row in history)
 
     changed = {k: v for k, v in asdict(augment).items() if v}
